@@ -1,0 +1,131 @@
+/**
+ * Content-addressed file storage behind one interface. The default keeps files on local disk under
+ * <dir>/<sha[0:2]>/<sha>; an S3-compatible store implements the same four methods (see README).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  /** The first bytes, for type sniffing. */
+  head: Uint8Array;
+}
+
+export interface BlobStore {
+  /** Streams `source` into the store; the same content is stored once. Throws when over `maxBytes`. */
+  put(source: Readable, maxBytes: number): Promise<StoredBlob>;
+  get(sha256: string): Readable;
+  has(sha256: string): Promise<boolean>;
+  /** Removes a blob no row refers to any more (used to clean up after a failed transaction). */
+  remove(sha256: string): Promise<void>;
+  /** Every stored blob with its write time, for the orphan sweep. */
+  list(): AsyncIterable<{ sha256: string; storedAt: Date }>;
+  /** Removes temporary files of uploads that never finished (a process killed mid-write). */
+  removeStaleTemp(olderThan: Date): Promise<number>;
+}
+
+export class BlobTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`file exceeds ${maxBytes} bytes`);
+  }
+}
+
+/** A temp file written by a process of this host that no longer runs (killed mid-upload). */
+function isFromDeadProcess(name: string): boolean {
+  const [host, pidText] = name.split('~');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export class LocalBlobStore implements BlobStore {
+  constructor(private readonly dir: string) {
+    mkdirSync(join(dir, 'tmp'), { recursive: true });
+  }
+  private pathOf(sha256: string): string {
+    return join(this.dir, sha256.slice(0, 2), sha256);
+  }
+  async put(source: Readable, maxBytes: number): Promise<StoredBlob> {
+    // The writer's host and pid are in the name, so a restart can tell a dead process's leftovers.
+    const temp = join(this.dir, 'tmp', `${hostname()}~${process.pid}~${randomUUID()}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const headChunks: Buffer[] = [];
+    let headSize = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          callback(new BlobTooLargeError(maxBytes));
+          return;
+        }
+        if (headSize < 4100) {
+          headChunks.push(chunk.subarray(0, 4100 - headSize));
+          headSize += Math.min(chunk.length, 4100 - headSize);
+        }
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(temp));
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
+    const sha256 = hash.digest('hex');
+    const target = this.pathOf(sha256);
+    if (existsSync(target)) {
+      rmSync(temp, { force: true });
+      // Touch it: the orphan sweep spares recent blobs, and this one is about to gain a row.
+      const now = new Date();
+      utimesSync(target, now, now);
+    } else {
+      mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+      renameSync(temp, target);
+    }
+    return { sha256, size, head: new Uint8Array(Buffer.concat(headChunks)) };
+  }
+  get(sha256: string): Readable {
+    return createReadStream(this.pathOf(sha256));
+  }
+  async has(sha256: string): Promise<boolean> {
+    return existsSync(this.pathOf(sha256)) && statSync(this.pathOf(sha256)).isFile();
+  }
+  async remove(sha256: string): Promise<void> {
+    rmSync(this.pathOf(sha256), { force: true });
+  }
+  async *list(): AsyncIterable<{ sha256: string; storedAt: Date }> {
+    for (const prefix of readdirSync(this.dir)) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const name of readdirSync(join(this.dir, prefix))) {
+        if (!/^[0-9a-f]{64}$/.test(name)) continue;
+        yield { sha256: name, storedAt: statSync(join(this.dir, prefix, name)).mtime };
+      }
+    }
+  }
+  async removeStaleTemp(olderThan: Date): Promise<number> {
+    let removed = 0;
+    const tempDir = join(this.dir, 'tmp');
+    if (!existsSync(tempDir)) return 0;
+    for (const name of readdirSync(tempDir)) {
+      const path = join(tempDir, name);
+      if (statSync(path).mtime < olderThan || isFromDeadProcess(name)) {
+        rmSync(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}

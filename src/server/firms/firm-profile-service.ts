@@ -1,0 +1,149 @@
+/**
+ * Firm profiles (versioned), classification, applicability and the compliance calendar. Profiles are
+ * never overwritten: each save is a new revision, so the classification of a past date uses the profile
+ * as it was then.
+ */
+import type { Queryable } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import { appendAuditEvent } from '../audit/audit-log.ts';
+import type { RequestContext } from '../context.ts';
+import { validateFirmProfile, type FirmProfile } from '../../domain/firms/profile.ts';
+import { classifyFirm, type FirmClassification } from '../../domain/firms/classify.ts';
+import { evaluateApplicability, compareApplicability, type ApplicabilityResult } from '../../domain/applicability/evaluate.ts';
+import { listObligations, type ObligationOccurrence } from '../../domain/calendar/list-obligations.ts';
+import { listInspectionPeriods } from '../../domain/calendar/list-inspection-periods.ts';
+import { buildIcs, type CalendarPeriod } from '../../domain/calendar/build-ics.ts';
+import type { CatalogItem } from '../../domain/catalog/resolve.ts';
+import { getItems, resolveVersionName } from '../catalog/catalog-service.ts';
+
+export interface StoredProfile {
+  revision: number;
+  profile: FirmProfile;
+  validFrom: string;
+}
+
+/** Validates a profile; errors name each field (VALIDATION with issues). */
+export function parseProfile(input: unknown): FirmProfile {
+  const result = validateFirmProfile(input);
+  if (!result.ok) {
+    throw new AppError('VALIDATION', `公司基本資料有誤：${result.errors.map((error) => error.message).join('；')}`, {
+      messageEn: `Invalid firm profile: ${result.errors.map((error) => error.messageEn).join('; ')}`,
+      issues: result.errors.map((error) => ({ where: error.field, message: error.message })),
+    });
+  }
+  return result.profile;
+}
+
+export async function getProfile(tx: Queryable, firmId: string, at?: string): Promise<StoredProfile | null> {
+  const rows = await tx.query<{ revision: number; profile: FirmProfile; valid_from: Date }>(
+    at
+      ? 'SELECT revision, profile, valid_from FROM firm_profiles WHERE firm_id = $1 AND valid_from <= $2 ORDER BY revision DESC LIMIT 1'
+      : 'SELECT revision, profile, valid_from FROM firm_profiles WHERE firm_id = $1 ORDER BY revision DESC LIMIT 1',
+    at ? [firmId, endOfDay(at)] : [firmId],
+  );
+  const row = rows.rows[0];
+  return row ? { revision: row.revision, profile: row.profile, validFrom: new Date(row.valid_from).toISOString() } : null;
+}
+
+function endOfDay(day: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T23:59:59.999Z` : day;
+}
+
+export async function requireProfile(tx: Queryable, firmId: string, at?: string): Promise<StoredProfile> {
+  const stored = await getProfile(tx, firmId, at);
+  if (!stored) {
+    throw new AppError('INVALID_STATE', at ? `${at} 時尚無公司基本資料` : '尚未填寫公司基本資料', {
+      messageEn: at ? `No firm profile existed on ${at}` : 'The firm has no profile yet',
+    });
+  }
+  return stored;
+}
+
+export async function listProfileRevisions(tx: Queryable, firmId: string): Promise<StoredProfile[]> {
+  const rows = await tx.query<{ revision: number; profile: FirmProfile; valid_from: Date }>(
+    'SELECT revision, profile, valid_from FROM firm_profiles WHERE firm_id = $1 ORDER BY revision DESC',
+    [firmId],
+  );
+  return rows.rows.map((row) => ({ revision: row.revision, profile: row.profile, validFrom: new Date(row.valid_from).toISOString() }));
+}
+
+export async function saveProfile(tx: Queryable, context: RequestContext, firmId: string, input: unknown): Promise<StoredProfile & { classification: FirmClassification }> {
+  const profile = parseProfile(input);
+  const before = await getProfile(tx, firmId);
+  const revision = (before?.revision ?? 0) + 1;
+  const inserted = await tx.query<{ valid_from: Date }>(
+    'INSERT INTO firm_profiles (firm_id, revision, profile, created_by) VALUES ($1, $2, $3, $4) RETURNING valid_from',
+    [firmId, revision, JSON.stringify(profile), context.actor.userId],
+  );
+  await tx.query('UPDATE firms SET name = $2 WHERE id = $1', [firmId, profile.name]);
+  await appendAuditEvent(tx, context, {
+    firmId, entity: 'firm_profile', entityId: `${firmId}#${revision}`, action: 'profile.saved',
+    before: before?.profile, after: profile,
+    detail: profile.tierOverride ? { tierOverride: profile.tierOverride } : {},
+  });
+  return { revision, profile, validFrom: new Date(inserted.rows[0].valid_from).toISOString(), classification: classifyFirm(profile) };
+}
+
+export const DEFAULT_DOCUMENTS = ['CSIM', 'NET', 'ETECH', 'BRIEF'] as const;
+
+/** Items to evaluate: CSIM in the requested version, and the latest version of the other documents. */
+export async function itemsForApplicability(tx: Queryable, options: { version?: string; document?: string }): Promise<{ items: CatalogItem[]; versions: Record<string, string> }> {
+  const documents = options.document ? [options.document] : [...DEFAULT_DOCUMENTS];
+  const versions: Record<string, string> = {};
+  const items: CatalogItem[] = [];
+  for (const document of documents) {
+    const requested = document === 'CSIM' || options.document === document ? options.version : undefined;
+    const version = await resolveVersionName(tx, document, requested).catch((error: unknown) => {
+      if (error instanceof AppError) {
+        throw new AppError('VALIDATION', error.message, { ...error.details, issues: [{ where: 'version', message: error.message }] });
+      }
+      throw error;
+    });
+    versions[document] = version;
+    items.push(...(await getItems(tx, document, version)).items);
+  }
+  return { items, versions };
+}
+
+export interface ApplicabilityReport {
+  date: string;
+  versions: Record<string, string>;
+  profileRevision: number | null;
+  classification: FirmClassification;
+  counts: Record<ApplicabilityResult['verdict'], number>;
+  items: (ApplicabilityResult & { document: string; version: string; path: string; code: string | null; text: string | null; title: string | null; label: string | null; depth: number })[];
+}
+
+export function buildApplicabilityReport(items: CatalogItem[], profile: FirmProfile, date: string, versions: Record<string, string>, revision: number | null): ApplicabilityReport {
+  const classification = classifyFirm(profile);
+  const results = evaluateApplicability(items, profile, { date, classification });
+  const counts = { applies: 0, not_applicable: 0, not_in_force: 0, needs_answer: 0 };
+  const rows = results.map((result, index) => {
+    counts[result.verdict] += 1;
+    const item = items[index];
+    return { ...result, document: item.document, version: item.version, path: item.path, code: item.code, text: item.text, title: item.title ?? null, label: item.label ?? null, depth: item.depth };
+  });
+  return { date, versions, profileRevision: revision, classification, counts, items: rows };
+}
+
+export function whatIf(itemsA: CatalogItem[], profileA: FirmProfile, itemsB: CatalogItem[], profileB: FirmProfile, date: string) {
+  return compareApplicability(itemsA, profileA, itemsB, profileB, { date });
+}
+
+export interface FirmCalendar {
+  year: number;
+  periods: CalendarPeriod[];
+  obligations: ObligationOccurrence[];
+}
+
+export function buildCalendar(items: CatalogItem[], profile: FirmProfile, year: number): FirmCalendar {
+  return {
+    year,
+    periods: listInspectionPeriods(profile, items, year),
+    obligations: listObligations(profile, items, year),
+  };
+}
+
+export function calendarIcs(calendar: FirmCalendar, firm: { id: string; name: string }): string {
+  return buildIcs(calendar.obligations, calendar.periods, { firmName: firm.name, firmId: firm.id });
+}

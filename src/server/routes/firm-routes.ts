@@ -1,0 +1,165 @@
+/** /api/v1/firms: firms (tenants), their users and roles, and login-policy settings. */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { App, AppDeps } from '../app.ts';
+import { requestContext } from '../app.ts';
+import { authorize } from '../auth/policy.ts';
+import { createUser, resetMfa, unlockUser, resetPassword } from '../auth/auth-service.ts';
+import { inPlatformTransaction, inTenantTransaction, ROLES, visibleFirmIds } from '../context.ts';
+import { appendAuditEvent } from '../audit/audit-log.ts';
+import { AppError } from '../errors.ts';
+import { firmScope } from './index.ts';
+
+const roleSchema = z.enum(ROLES as [string, ...string[]]);
+
+export async function registerFirmRoutes(app: App, deps: AppDeps): Promise<void> {
+  app.get('/api/v1/firms', { schema: { tags: ['firms'], summary: '我可存取的公司' } }, async (request) => {
+    const actor = requestContext(request).actor;
+    const firms = await inTenantTransaction(deps.db, visibleFirmIds(actor), (tx) =>
+      tx.query<{ id: string; name: string; registration_number: string | null }>('SELECT id, name, registration_number FROM firms ORDER BY name'),
+    );
+    return { firms: firms.rows.map((firm) => ({ id: firm.id, name: firm.name, registrationNumber: firm.registration_number, roles: actor.roles.get(firm.id) ?? [] })) };
+  });
+
+  app.post('/api/v1/firms', {
+    schema: { tags: ['firms'], summary: '新增公司（平台管理員）', body: z.object({ name: z.string().min(1).max(200), registrationNumber: z.string().max(50).optional() }) },
+  }, async (request, reply) => {
+    const context = requestContext(request);
+    authorize(context.actor, 'firm:create', null);
+    const id = randomUUID();
+    await inTenantTransaction(deps.db, '*', async (tx) => {
+      await tx.query('INSERT INTO firms (id, name, registration_number) VALUES ($1, $2, $3)', [id, request.body.name, request.body.registrationNumber ?? null]);
+      await tx.query('INSERT INTO firm_settings (firm_id) VALUES ($1)', [id]);
+      await appendAuditEvent(tx, context, { firmId: id, entity: 'firm', entityId: id, action: 'firm.created', after: request.body });
+    });
+    return reply.status(201).send({ id, name: request.body.name });
+  });
+
+  app.get('/api/v1/firms/:firmId', { schema: { tags: ['firms'], params: z.object({ firmId: z.uuid() }) } }, async (request) => {
+    const firmId = firmScope(request, 'firm:read');
+    const rows = await inTenantTransaction(deps.db, [firmId], async (tx) => ({
+      firm: (await tx.query<{ id: string; name: string; registration_number: string | null }>('SELECT * FROM firms WHERE id = $1', [firmId])).rows[0],
+      settings: (await tx.query('SELECT * FROM firm_settings WHERE firm_id = $1', [firmId])).rows[0] ?? null,
+    }));
+    if (!rows.firm) throw new AppError('NOT_FOUND', '找不到公司', { messageEn: 'firm not found' });
+    return { id: rows.firm.id, name: rows.firm.name, registrationNumber: rows.firm.registration_number, settings: rows.settings };
+  });
+
+  app.put('/api/v1/firms/:firmId/settings', {
+    schema: {
+      tags: ['firms'],
+      summary: '登入政策：密碼效期、全員多因子',
+      params: z.object({ firmId: z.uuid() }),
+      body: z.object({
+        passwordExpiryDays: z.number().int().min(1).max(90).optional(),
+        passwordExpiryDisabled: z.boolean().optional(),
+        passwordExpiryReason: z.string().max(1000).optional(),
+        requireMfaForAll: z.boolean().optional(),
+      }).refine((body) => !body.passwordExpiryDisabled || (body.passwordExpiryReason ?? '').trim().length > 0, {
+        message: '停用密碼效期須記錄理由', path: ['passwordExpiryReason'],
+      }),
+    },
+  }, async (request) => {
+    const firmId = firmScope(request, 'firm:update');
+    const context = requestContext(request);
+    return inTenantTransaction(deps.db, [firmId], async (tx) => {
+      const before = (await tx.query('SELECT * FROM firm_settings WHERE firm_id = $1', [firmId])).rows[0];
+      const body = request.body;
+      const after = (await tx.query(
+        `INSERT INTO firm_settings (firm_id, password_expiry_days, password_expiry_disabled, password_expiry_reason, require_mfa_for_all, updated_at)
+         VALUES ($1, coalesce($2, 90), coalesce($3, false), $4, coalesce($5, false), now())
+         ON CONFLICT (firm_id) DO UPDATE SET
+           password_expiry_days = coalesce($2, firm_settings.password_expiry_days),
+           password_expiry_disabled = coalesce($3, firm_settings.password_expiry_disabled),
+           password_expiry_reason = coalesce($4, firm_settings.password_expiry_reason),
+           require_mfa_for_all = coalesce($5, firm_settings.require_mfa_for_all),
+           updated_at = now()
+         RETURNING *`,
+        [firmId, body.passwordExpiryDays ?? null, body.passwordExpiryDisabled ?? null, body.passwordExpiryReason ?? null, body.requireMfaForAll ?? null],
+      )).rows[0];
+      await appendAuditEvent(tx, context, { firmId, entity: 'firm_settings', entityId: firmId, action: 'firm.settings_changed', before, after });
+      return after;
+    });
+  });
+
+  app.get('/api/v1/firms/:firmId/users', { schema: { tags: ['users'], params: z.object({ firmId: z.uuid() }) } }, async (request) => {
+    const firmId = firmScope(request, 'user:read');
+    const rows = await inTenantTransaction(deps.db, [firmId], (tx) =>
+      tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM memberships WHERE firm_id = $1', [firmId]),
+    );
+    const ids = [...new Set(rows.rows.map((row) => row.user_id))];
+    const users = await inPlatformTransaction(deps.db, (tx) =>
+      tx.query<{ id: string; email: string; display_name: string; mfa_enabled: boolean; locked_at: Date | null; failed_attempts: number; must_change_password: boolean }>(
+        'SELECT id, email, display_name, mfa_enabled, locked_at, failed_attempts, must_change_password FROM users WHERE id = ANY($1::uuid[]) ORDER BY email', [ids]),
+    );
+    return {
+      users: users.rows.map((user) => ({
+        id: user.id, email: user.email, displayName: user.display_name, mfaEnabled: user.mfa_enabled,
+        locked: user.locked_at !== null, failedAttempts: user.failed_attempts, mustChangePassword: user.must_change_password,
+        roles: rows.rows.filter((row) => row.user_id === user.id).map((row) => row.role),
+      })),
+    };
+  });
+
+  app.post('/api/v1/firms/:firmId/users', {
+    schema: {
+      tags: ['users'],
+      summary: '新增使用者（回傳一次性初始密碼）',
+      params: z.object({ firmId: z.uuid() }),
+      body: z.object({ email: z.email().max(320), displayName: z.string().min(1).max(200), roles: z.array(roleSchema).min(1) }),
+    },
+  }, async (request, reply) => {
+    const firmId = firmScope(request, 'user:manage');
+    const context = requestContext(request);
+    const created = await inTenantTransaction(deps.db, [firmId], async (tx) => {
+      const existing = await tx.query<{ id: string }>("SELECT id FROM users WHERE email = lower($1)", [request.body.email]);
+      if (existing.rows[0]) {
+        for (const role of request.body.roles) {
+          await tx.query('INSERT INTO memberships (user_id, firm_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [existing.rows[0].id, firmId, role]);
+        }
+        await appendAuditEvent(tx, context, { firmId, entity: 'membership', entityId: existing.rows[0].id, action: 'membership.granted', after: { roles: request.body.roles } });
+        return { id: existing.rows[0].id, email: request.body.email.toLowerCase(), initialPassword: null };
+      }
+      return createUser(tx, context, {
+        email: request.body.email, displayName: request.body.displayName,
+        memberships: request.body.roles.map((role) => ({ firmId, role: role as never })),
+      });
+    });
+    return reply.status(201).send(created);
+  });
+
+  app.put('/api/v1/firms/:firmId/users/:userId/roles', {
+    schema: { tags: ['users'], params: z.object({ firmId: z.uuid(), userId: z.uuid() }), body: z.object({ roles: z.array(roleSchema) }) },
+  }, async (request) => {
+    const firmId = firmScope(request, 'user:manage');
+    const context = requestContext(request);
+    return inTenantTransaction(deps.db, [firmId], async (tx) => {
+      const before = (await tx.query<{ role: string }>('SELECT role FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, request.params.userId])).rows.map((row) => row.role);
+      if (before.length === 0) throw new AppError('NOT_FOUND', '此使用者不屬於本公司', { messageEn: 'user is not a member of this firm' });
+      await tx.query('DELETE FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, request.params.userId]);
+      for (const role of request.body.roles) {
+        await tx.query('INSERT INTO memberships (user_id, firm_id, role) VALUES ($1, $2, $3)', [request.params.userId, firmId, role]);
+      }
+      await appendAuditEvent(tx, context, { firmId, entity: 'membership', entityId: request.params.userId, action: 'membership.changed', before, after: request.body.roles });
+      return { roles: request.body.roles };
+    });
+  });
+
+  for (const [action, summary] of [['unlock', '解除鎖定'], ['reset-mfa', '重設多因子驗證'], ['reset-password', '重設密碼（一次性密碼）']] as const) {
+    app.post(`/api/v1/firms/:firmId/users/:userId/${action}`, {
+      schema: { tags: ['users'], summary, params: z.object({ firmId: z.uuid(), userId: z.uuid() }) },
+    }, async (request) => {
+      const firmId = firmScope(request, 'user:manage');
+      const context = requestContext(request);
+      return inTenantTransaction(deps.db, [firmId], async (tx) => {
+        const member = await tx.query('SELECT 1 FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, request.params.userId]);
+        if (member.rows.length === 0) throw new AppError('NOT_FOUND', '此使用者不屬於本公司', { messageEn: 'user is not a member of this firm' });
+        const email = (await tx.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [request.params.userId])).rows[0].email;
+        if (action === 'unlock') await unlockUser(tx, context, email);
+        if (action === 'reset-mfa') await resetMfa(tx, context, email);
+        if (action === 'reset-password') return { ok: true, initialPassword: await resetPassword(tx, context, email) };
+        return { ok: true };
+      });
+    });
+  }
+}
