@@ -229,7 +229,9 @@ describe('check schedules', () => {
       await inTenantTransaction(runtime.db, '*', (tx) => tx.query(
         `INSERT INTO check_schedules (id, firm_id, check_id, target, cron, options) VALUES ($1, $2, 'tls', $3, '*/5 * * * *', $4)`,
         [randomUUID(), scheduledFirm, server.target, JSON.stringify({ timeoutMs: 3000, probe: false })]));
-      const soon = new Date(Date.now() + 10 * 60_000);
+      // Both runs fall on the same Taipei day whatever the hour CI runs at: tomorrow 10:00 and 10:10 (UTC+8).
+      const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+      const soon = new Date(`${tomorrow}T10:00:00+08:00`);
       const first = (await runDueSchedules({ ...runtime, now: () => soon })).filter((report) => report.firmId === scheduledFirm);
       expect(first).toHaveLength(1);
       expect(first[0].status).toBe('fail'); // self-signed: untrusted chain

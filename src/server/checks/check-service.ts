@@ -523,11 +523,6 @@ export interface ScheduleRunReport {
 }
 
 /**
- * Runs every enabled schedule whose cron fired since its last scheduled run (or since it was created)
- * and records each run with trigger 'schedule'. A target that cannot be reached is recorded as an
- * 'error' run, so a silent endpoint shows in the history instead of vanishing.
- */
-/**
  * A scheduled run becomes evidence on the current campaign's matching items, at most once per schedule
  * and day (a schedule may run every minute; the vault keeps one result a day, three years long).
  */
@@ -556,6 +551,11 @@ async function attachScheduledRun(
   }
 }
 
+/**
+ * Runs every enabled schedule whose cron fired since its last scheduled run (or since it was created)
+ * and records each run with trigger 'schedule'. A target that cannot be reached is recorded as an
+ * 'error' run, so a silent endpoint shows in the history instead of vanishing.
+ */
 export async function runDueSchedules(
   deps: CheckServiceDeps,
   options: { timeoutMs?: number } = {},
