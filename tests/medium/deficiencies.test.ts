@@ -133,3 +133,30 @@ describe('deficiency state machine', () => {
     expect(findings.getCell(2, 2).text).toBe('防火牆規則未每年檢視');
   });
 });
+
+describe('picking a deficiency owner', () => {
+  it('lets an assessor list the firm\'s members (names and roles only) and assign a colleague, but not read the user accounts', async () => {
+    const assessorUser = await buildUser(runtime.db, { memberships: [{ firmId, role: 'assessor' }] });
+    const assessor = await signIn(app, assessorUser);
+    const members = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/members`, headers: assessor.headers });
+    expect(members.statusCode, members.body).toBe(200);
+    const listed = members.json().members as { id: string; roles: string[]; locked?: unknown }[];
+    expect(listed.find((member) => member.id === ownerId)?.roles.sort()).toEqual(['assessor', 'reviewer']);
+    expect(listed.find((member) => member.id === assessorUser.id)?.roles).toEqual(['assessor']);
+    expect(listed.every((member) => member.locked === undefined)).toBe(true);
+    const accounts = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/users`, headers: assessor.headers });
+    expect(accounts.statusCode).toBe(403);
+
+    const assigned = await create({ title: '弱點掃描報告逾期未複測', source: 'self_inspection', items: ['CSIM:7.1.b.f'], severity: 'low', ownerId }, assessor);
+    expect(assigned.state).toBe('open');
+    const stranger = await buildUser(runtime.db, {});
+    const refused = await app.inject({ method: 'POST', url: base(), headers: assessor.headers, payload: { title: '外人', source: 'self_inspection', items: ['CSIM:7.1.b.f'], severity: 'low', ownerId: stranger.id } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.issues[0].where).toBe('ownerId');
+
+    const otherFirm = await buildFirm(runtime.db, '他家證券');
+    const outsider = await signIn(app, await buildUser(runtime.db, { memberships: [{ firmId: otherFirm, role: 'assessor' }] }));
+    const crossFirm = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/members`, headers: outsider.headers });
+    expect(crossFirm.statusCode).toBe(403);
+  });
+});

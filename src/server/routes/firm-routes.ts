@@ -82,6 +82,28 @@ export async function registerFirmRoutes(app: App, deps: AppDeps): Promise<void>
     });
   });
 
+  // The colleagues a deficiency can be assigned to: names and roles only (no account state), so an
+  // assessor who may raise or update deficiencies can pick an owner without `user:read`.
+  app.get('/api/v1/firms/:firmId/members', {
+    schema: { tags: ['users'], summary: '本公司成員（指派缺失負責人用）', params: z.object({ firmId: z.uuid() }) },
+  }, async (request) => {
+    const firmId = firmScope(request, 'deficiency:read');
+    const rows = await inTenantTransaction(deps.db, [firmId], (tx) =>
+      tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM memberships WHERE firm_id = $1', [firmId]),
+    );
+    const ids = [...new Set(rows.rows.map((row) => row.user_id))];
+    const users = await inPlatformTransaction(deps.db, (tx) =>
+      tx.query<{ id: string; email: string; display_name: string }>(
+        'SELECT id, email, display_name FROM users WHERE id = ANY($1::uuid[]) ORDER BY display_name, email', [ids]),
+    );
+    return {
+      members: users.rows.map((user) => ({
+        id: user.id, email: user.email, displayName: user.display_name,
+        roles: rows.rows.filter((row) => row.user_id === user.id).map((row) => row.role),
+      })),
+    };
+  });
+
   app.get('/api/v1/firms/:firmId/users', { schema: { tags: ['users'], params: z.object({ firmId: z.uuid() }) } }, async (request) => {
     const firmId = firmScope(request, 'user:read');
     const rows = await inTenantTransaction(deps.db, [firmId], (tx) =>

@@ -256,6 +256,11 @@ export interface FirmUser {
 
 const firmPath = (firmId: string) => `/api/v1/firms/${encodeURIComponent(firmId)}`;
 
+export interface FirmMember { id: string; email: string; displayName: string; roles: Role[] }
+
+/** Names and roles of the firm's members, for picking a deficiency owner (any role that reads deficiencies). */
+export const listFirmMembers = (firmId: string) => request<{ members: FirmMember[] }>('GET', `${firmPath(firmId)}/members`);
+
 export const listFirmUsers = (firmId: string) => request<{ users: FirmUser[] }>('GET', `${firmPath(firmId)}/users`);
 
 export const createFirmUser = (firmId: string, body: { email: string; displayName: string; roles: Role[] }) =>

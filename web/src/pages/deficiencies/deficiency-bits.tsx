@@ -2,7 +2,7 @@
 import { Select, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { listFirmUsers, type DeficiencyState, type Severity } from '../../api/client.ts';
+import { listFirmMembers, type DeficiencyState, type Severity } from '../../api/client.ts';
 import { useActiveFirm } from '../../auth/session.ts';
 
 const STATE_COLORS: Record<DeficiencyState, string> = { open: 'red', planned: 'orange', in_remediation: 'blue', pending_verification: 'purple', closed: 'green' };
@@ -18,19 +18,19 @@ export function SeverityTag({ severity }: { severity: Severity }) {
   return <Tag color={SEVERITY_COLORS[severity]} data-testid={`severity-${severity}`}>{t(`severity.${severity}`)}</Tag>;
 }
 
-/**
- * The firm's users when the signed-in user may list them (`user:read`); otherwise only the user
- * themself (the API offers no member list to other roles).
- */
+/** The firm's members (names and roles), for anyone who may read deficiencies. */
 export function OwnerSelect({ value, onChange, testId }: { value?: string | null; onChange?: (value: string | null) => void; testId?: string }) {
   const { t } = useTranslation();
-  const { me, firm, can } = useActiveFirm();
-  const users = useQuery({ queryKey: ['users', firm!.id], queryFn: () => listFirmUsers(firm!.id), enabled: can('user:read') });
-  const options = users.data
-    ? users.data.users.map((user) => ({ value: user.id, label: `${user.displayName}（${user.email}）` }))
+  const { me, firm } = useActiveFirm();
+  const members = useQuery({ queryKey: ['members', firm!.id], queryFn: () => listFirmMembers(firm!.id) });
+  const options = members.data
+    ? members.data.members.map((member) => ({
+      value: member.id,
+      label: `${member.id === me.user.id ? t('deficiencies.me') : member.displayName}（${member.email}）`,
+    }))
     : [{ value: me.user.id, label: `${t('deficiencies.me')}（${me.user.email}）` }];
   if (value && !options.some((option) => option.value === value)) {
     options.push({ value, label: value });
   }
-  return <Select allowClear value={value ?? undefined} onChange={(next) => onChange?.(next ?? null)} options={options} data-testid={testId} />;
+  return <Select allowClear showSearch optionFilterProp="label" value={value ?? undefined} onChange={(next) => onChange?.(next ?? null)} options={options} data-testid={testId} />;
 }
