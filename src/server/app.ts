@@ -126,6 +126,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/')) return;
+    // No such route: the not-found handler answers 404 whether or not anyone is signed in (the routes
+    // are public in /api/docs anyway), instead of a misleading "sign in first".
+    if (request.routeOptions.url === undefined) return;
     const token = request.cookies[SESSION_COOKIE];
     request.session = await resolveSession(authDeps, token);
     const mode = request.routeOptions.config?.auth ?? 'full';

@@ -36,3 +36,14 @@ describe('OpenAPI document', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['email', 'password']));
   });
 });
+
+describe('unknown API paths', () => {
+  it('answer 404 naming the path even when signed out, while a real route still asks to sign in', async () => {
+    const unknown = await app.inject({ method: 'GET', url: '/api/v1/no-such-thing' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('NOT_FOUND');
+    expect(unknown.json().error.messageEn).toContain('/api/v1/no-such-thing');
+    const known = await app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect(known.statusCode).toBe(401);
+  });
+});

@@ -101,6 +101,9 @@ export default function CampaignPage() {
     }
     return [...groups.entries()];
   }, [rows]);
+  // A reviewer never approves their own assessment (CSIM 7.(2) d.(b)): "approve all" leaves those out
+  // instead of sending them and having the whole batch refused.
+  const isReviewable = (item: CampaignItemView) => item.reviewState === 'submitted' && item.assessorId !== me.user.id;
   const pick = (predicate: (item: CampaignItemView) => boolean) => rows.filter((item) => (selected.size === 0 || selected.has(item.id)) && predicate(item));
 
   const bulk = useMutation({
@@ -117,7 +120,7 @@ export default function CampaignPage() {
     onError: fail,
   });
   const approve = useMutation({
-    mutationFn: () => reviewCampaignItems(firmId, campaignId, pick((item) => item.reviewState === 'submitted').map((item) => ({
+    mutationFn: () => reviewCampaignItems(firmId, campaignId, pick(isReviewable).map((item) => ({
       itemId: item.id, revision: item.revision, decision: 'approve' as const,
     }))),
     onSuccess: (outcome) => done(t('campaigns.reviewed', outcome)),
@@ -155,7 +158,7 @@ export default function CampaignPage() {
   const view = campaign.data;
   const canAssess = can('campaign:assess');
   const canReview = can('campaign:review');
-  const submittedCount = pick((item) => item.reviewState === 'submitted').length;
+  const submittedCount = pick(isReviewable).length;
   const choose = (change: Partial<CampaignItemFilters>) => {
     const next = { ...filters, ...change };
     void navigate({
