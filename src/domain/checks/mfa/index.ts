@@ -2,7 +2,7 @@ import { CheckInputError, statusFromFindings, type CheckDefinition, type Finding
 import { evaluateLoginFlow } from './evaluate-login-flow.ts';
 import { parseLoginFlows } from './parse-login-flows.ts';
 
-export { classifyFactor, type FactorKind } from './classify-factor.ts';
+export { classifyFactor, describeFactor, type FactorClassification, type FactorKind } from './classify-factor.ts';
 export { parseLoginFlows, type LoginFlow } from './parse-login-flows.ts';
 export { evaluateLoginFlow } from './evaluate-login-flow.ts';
 
@@ -25,9 +25,8 @@ export const mfaCheck: CheckDefinition = {
       for (const flow of flows) {
         flowCount += 1;
         const evaluation = evaluateLoginFlow(flow, input.name);
-        if (evaluation.finding) {
-          findings.push(evaluation.finding);
-        } else {
+        findings.push(evaluation.finding);
+        if (evaluation.isPassing) {
           passing += 1;
         }
       }
