@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  diffCatalog, getItemDetail, getItems, listDocumentVersions, searchCatalog,
+  diffCatalog, getItemDetail, getItems, listDocumentVersions, listGlossary, searchCatalog,
 } from '../server/catalog/catalog-service.ts';
 import {
   buildDiffWorkbook, exportCatalog, EXPORT_FORMATS, renderDiffMarkdown, type ExportFormat,
@@ -163,6 +163,22 @@ async function searchCommand(context: CliContext, query: string, options: { docu
   context.print(lines.join('\n'));
 }
 
+async function glossaryCommand(context: CliContext, options: { document?: string; version?: string; json?: boolean }) {
+  const document = options.document === undefined ? undefined : parseDocument('--document', options.document);
+  if (options.version !== undefined && document === undefined) throw new UsageError('--version', '指定 --version 時也要指定 --document', '--version needs --document');
+  const { db } = await context.runtime();
+  const entries = await listGlossary(db, { document, version: options.version });
+  if (options.json) {
+    context.printJson({ entries });
+    return;
+  }
+  const lines = [`名詞定義 glossary：${entries.length} 個名詞 / terms`];
+  for (const entry of entries) {
+    lines.push(`${entry.term}  （${entry.versionedId}）`, `    ${entry.notInSource ? '（略 / not in source）' : (entry.definition ?? '').replace(/\s+/g, ' ')}`);
+  }
+  context.print(lines.join('\n'));
+}
+
 async function availableVersions(context: CliContext, document: DocumentCode): Promise<string[]> {
   const { db } = await context.runtime();
   return (await listDocumentVersions(db)).filter((version) => version.document === document).map((version) => version.version);
@@ -264,6 +280,14 @@ export function registerCatalogCommands(program: Command, context: CliContext): 
     .option('--no-color', '不使用顏色 / no colour')
     .option('--json', '輸出 JSON（與 API 相同）/ print JSON (as the API)')
     .action((query: string, options) => searchCommand(context, query, options));
+
+  catalog
+    .command('glossary')
+    .description('名詞定義：各文件定義之名詞與出處 / the terms the documents define, with their source items')
+    .option('--document <D>', '只列某文件，如 NET / only this document')
+    .option('--version <V>', '某版本（預設最新）/ version (default: latest)')
+    .option('--json', '輸出 JSON（與 API 相同）/ print JSON (as the API)')
+    .action((options) => glossaryCommand(context, options));
 
   catalog
     .command('diff')

@@ -131,6 +131,48 @@ describe('comparison tables', () => {
   });
 });
 
+describe('glossary', () => {
+  it('lists the NET and ETECH definitions as terms with their verbatim text and source item', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/catalog/glossary', headers: session.headers });
+    expect(response.statusCode).toBe(200);
+    const entries = response.json().entries as { term: string; definition: string; versionedId: string; document: string; version: string }[];
+    const byTerm = new Map(entries.map((entry) => [entry.term, entry]));
+    const net = byTerm.get('資通系統')!;
+    expect(net).toMatchObject({ versionedId: 'NET@1:2.1', document: 'NET', version: '1' });
+    expect(net.definition).toBe('資通系統：係指用以蒐集、控制、傳輸、儲存、流通、刪除資訊或對資訊為其他處理、使用或分享之系統。');
+    // ETECH's latest version (111.09) adds 深度偽造 and amends 雲端運算服務.
+    expect(byTerm.get('深度偽造(Deepfake)')).toMatchObject({ versionedId: 'ETECH@111.09:2.7' });
+    expect(byTerm.get('雲端運算服務')!.definition).toContain('IaaS');
+    const item = await app.inject({ method: 'GET', url: `/api/v1/catalog/items/${encodeURIComponent(net.versionedId)}`, headers: session.headers });
+    expect(item.json().definition).toEqual({ term: '資通系統' });
+  });
+
+  it('filters by document and version: ETECH 111.07 has no 深度偽造', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/catalog/glossary?document=ETECH&version=111.07', headers: session.headers });
+    const terms = response.json().entries.map((entry: { term: string; version: string }) => entry.term);
+    expect(terms).toContain('社群媒體');
+    expect(terms).not.toContain('深度偽造(Deepfake)');
+    expect(response.json().entries.every((entry: { version: string }) => entry.version === '111.07')).toBe(true);
+    const unknown = await app.inject({ method: 'GET', url: '/api/v1/catalog/glossary?document=ETECH&version=999', headers: session.headers });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('anjian catalog glossary --document NET --json equals the API, and the table lists each term with its item', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/catalog/glossary?document=NET', headers: session.headers });
+    const json = await cli('catalog', 'glossary', '--document', 'NET', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(response.json());
+    expect(response.json().entries.length).toBeGreaterThanOrEqual(6);
+    const table = await cli('catalog', 'glossary', '--document', 'net');
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('第一類證券商  （NET@1:2.6）');
+    expect(table.stdout).not.toContain('ETECH@');
+    const bad = await cli('catalog', 'glossary', '--version', '1');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--version');
+  });
+});
+
 describe('CLI and API agree', () => {
   const ids = ['CSIM:7.1.d', 'CSIM@109:7.2.b.e', 'CSIM:8.3.e', 'NET:5.3.1', 'MAS:6', 'ETECH:9.p1', 'BRIEF:1'];
   it.each(ids)('catalog show %s --json equals GET /api/v1/catalog/items/:id', async (id) => {

@@ -173,6 +173,52 @@ export async function searchCatalog(
   return results.slice(0, options.limit ?? 50);
 }
 
+export interface GlossaryEntry {
+  term: string;
+  /** The defining item's text, verbatim. */
+  definition: string | null;
+  notInSource: boolean;
+  /** The defining item: `DOC:path` and `DOC@version:path`. */
+  itemId: string;
+  versionedId: string;
+  document: string;
+  version: string;
+  path: string;
+}
+
+/**
+ * The terms the documents define (NET 第二條, ETECH 第二條 …) as glossary entries, in document order.
+ * Without a document, every document's latest version; `version` needs `document`.
+ */
+export async function listGlossary(tx: Queryable, options: { document?: string; version?: string } = {}): Promise<GlossaryEntry[]> {
+  if (options.version && !options.document) {
+    throw new AppError('VALIDATION', '指定版本時也要指定文件', {
+      messageEn: 'version needs document', issues: [{ where: 'version', message: 'version needs document' }],
+    });
+  }
+  const summaries = await listDocumentVersions(tx);
+  const targets = options.document
+    ? [{ document: options.document, version: await resolveVersionName(tx, options.document, options.version) }]
+    : summaries.filter((summary) => summary.isLatest).map((summary) => ({ document: summary.document, version: summary.version }));
+  const entries: GlossaryEntry[] = [];
+  for (const target of targets.sort((a, b) => DOCUMENT_CODES.indexOf(a.document as never) - DOCUMENT_CODES.indexOf(b.document as never))) {
+    for (const item of await listItems(tx, target.document, target.version)) {
+      if (!item.definition) continue;
+      entries.push({
+        term: item.definition.term,
+        definition: item.text,
+        notInSource: item.notInSource,
+        itemId: item.id,
+        versionedId: item.versionedId,
+        document: item.document,
+        version: item.version,
+        path: item.path,
+      });
+    }
+  }
+  return entries;
+}
+
 export async function loadVersionChain(tx: Queryable, document: string): Promise<CatalogVersion[]> {
   const versions = (await listVersions(tx)).filter((row) => row.document === document);
   if (versions.length === 0) throw notFound('文件', document);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../app.ts';
 import {
-  diffCatalog, getItemDetail, getItems, listDocumentVersions, searchCatalog,
+  diffCatalog, getItemDetail, getItems, listDocumentVersions, listGlossary, searchCatalog,
 } from '../catalog/catalog-service.ts';
 import { highlight, queryPhrases } from '../../domain/search/grams.ts';
 import { DOCUMENT_CODES } from '../../domain/catalog/schema.ts';
@@ -64,6 +64,14 @@ export async function registerCatalogRoutes(app: App, deps: AppDeps): Promise<vo
     const detail = await getItemDetail(deps.db, request.params.id);
     return { ...presentItem(detail.item), history: detail.history, children: detail.children, references: detail.references };
   });
+
+  app.get('/api/v1/catalog/glossary', {
+    schema: {
+      tags: ['catalog'],
+      summary: '名詞定義：各文件定義之名詞、定義原文與出處條文',
+      querystring: z.object({ document: documentParam.optional(), version: z.string().max(20).optional() }),
+    },
+  }, async (request) => ({ entries: await listGlossary(deps.db, request.query) }));
 
   app.get('/api/v1/catalog/search', {
     schema: {

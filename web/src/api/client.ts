@@ -237,6 +237,20 @@ export const searchCatalog = (query: { q: string; document?: string; version?: s
 export const diffCatalog = (query: { document: string; from: string; to: string }) =>
   request<VersionDiff>('GET', '/api/v1/catalog/diff', { query });
 
+export interface GlossaryEntry {
+  term: string;
+  definition: string | null;
+  notInSource: boolean;
+  itemId: string;
+  versionedId: string;
+  document: DocumentCode;
+  version: string;
+  path: string;
+}
+
+export const listCatalogGlossary = (query: { document?: string; version?: string } = {}) =>
+  request<{ entries: GlossaryEntry[] }>('GET', '/api/v1/catalog/glossary', { query });
+
 // ---------------------------------------------------------------------------------------------
 // Firms and users
 
@@ -277,6 +291,24 @@ export const resetUserMfa = (firmId: string, userId: string) =>
 
 export const resetUserPassword = (firmId: string, userId: string) =>
   request<{ ok: true; initialPassword: string }>('POST', `${firmPath(firmId)}/users/${encodeURIComponent(userId)}/reset-password`);
+
+/** The firm's login policy as stored (`firm_settings` row; null before the first save). */
+export interface FirmSettingsRow {
+  password_expiry_days: number;
+  password_expiry_disabled: boolean;
+  password_expiry_reason: string | null;
+  require_mfa_for_all: boolean;
+  updated_at: string;
+}
+
+export const getFirm = (firmId: string) =>
+  request<{ id: string; name: string; registrationNumber: string | null; settings: FirmSettingsRow | null }>('GET', firmPath(firmId));
+
+/** Login policy (firm admins); disabling expiry needs a reason (a VALIDATION issue names `passwordExpiryReason`). */
+export const updateFirmSettings = (
+  firmId: string,
+  body: { passwordExpiryDays?: number; passwordExpiryDisabled?: boolean; passwordExpiryReason?: string; requireMfaForAll?: boolean },
+) => request<FirmSettingsRow>('PUT', `${firmPath(firmId)}/settings`, { body });
 
 // ---------------------------------------------------------------------------------------------
 // Audit log
@@ -492,6 +524,30 @@ export const raiseDeficiencyFromFinding = (
 ) => request<{ id: string; number: number; title: string; items: string[]; severity: string }>(
   'POST', `${firmPath(firmId)}/checks/runs/${encodeURIComponent(runId)}/deficiencies`, { body },
 );
+
+export interface CheckSchedule {
+  id: string;
+  checkId: string;
+  target: string;
+  cron: string;
+  options: Record<string, string | number | boolean>;
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: string | null;
+}
+
+const schedulePath = (firmId: string, scheduleId: string) => `${firmPath(firmId)}/checks/schedules/${encodeURIComponent(scheduleId)}`;
+
+export const listCheckSchedules = (firmId: string) => request<{ schedules: CheckSchedule[] }>('GET', `${firmPath(firmId)}/checks/schedules`);
+
+/** A live check (tls host:port) run by cron, Taiwan time. */
+export const createCheckSchedule = (firmId: string, body: { check: string; target: string; cron: string; options?: Record<string, string | number | boolean> }) =>
+  request<CheckSchedule>('POST', `${firmPath(firmId)}/checks/schedules`, { body });
+
+export const setCheckScheduleEnabled = (firmId: string, scheduleId: string, enabled: boolean) =>
+  request<CheckSchedule>('PATCH', schedulePath(firmId, scheduleId), { body: { enabled } });
+
+export const deleteCheckSchedule = (firmId: string, scheduleId: string) => request<unknown>('DELETE', schedulePath(firmId, scheduleId));
 
 // ---------------------------------------------------------------------------------------------
 // Self-inspection campaigns (自行查核), evidence vault, deficiencies

@@ -60,6 +60,10 @@ export const en: Strings<typeof zhTW> = {
     sameVersion: 'Pick two different versions', needTwoVersions: 'This document has only one version', legendAdded: 'Added words', legendRemoved: 'Deleted words',
     onlyChanged: 'Only rows whose text changed', path: 'No.',
   },
+  glossary: {
+    menu: 'Glossary', title: 'Glossary (名詞定義)', term: 'Term', definition: 'Definition', source: 'Source item', document: 'Document', allDocuments: 'All documents',
+    count: '{{count}} terms', hint: 'Terms the documents define (e.g. NET and ETECH article 2); each definition is the source text, verbatim. Open the source item to read it in place.',
+  },
   dashboard: {
     title: 'Dashboard', openDeficiencies: 'Open deficiencies', compliance: 'Compliance', byDocument: 'Compliance by document', trend: 'Compliance trend', deficiencies: 'Open deficiencies by severity and age',
     overdue: 'Overdue', overdueDeficiencies: 'Overdue deficiencies', overdueCampaigns: 'Overdue self-inspections', upcoming: 'Upcoming self-inspections',

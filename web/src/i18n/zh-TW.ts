@@ -58,6 +58,10 @@ export const zhTW = {
     sameVersion: '請選擇兩個不同版本', needTwoVersions: '此文件只有一個版本，無從比對', legendAdded: '增訂文字', legendRemoved: '刪除文字',
     onlyChanged: '只顯示文字有變動者', path: '項次',
   },
+  glossary: {
+    menu: '名詞定義', title: '名詞定義', term: '名詞', definition: '定義', source: '出處條文', document: '文件', allDocuments: '全部文件',
+    count: '共 {{count}} 個名詞', hint: '各文件（如 NET、ETECH 第二條）所定義之名詞；定義為條文原文，點選出處可閱讀該條文。',
+  },
   dashboard: {
     title: '儀表板', openDeficiencies: '未結缺失', compliance: '符合率', byDocument: '各文件符合率', trend: '符合率趨勢', deficiencies: '未結缺失（依嚴重度與天數）',
     overdue: '逾期', overdueDeficiencies: '逾期缺失', overdueCampaigns: '逾期自行查核', upcoming: '即將到來的自行查核',

@@ -8,7 +8,7 @@ import type { ReactNode } from 'react';
 import { AuditOutlined, BookOutlined, DashboardOutlined, CalendarOutlined, DiffOutlined, SafetyOutlined, SearchOutlined, TeamOutlined } from '@ant-design/icons';
 import { CheckSquareOutlined, FolderOpenOutlined, IssuesCloseOutlined } from '@ant-design/icons';
 import { BranchesOutlined, ExperimentOutlined, IdcardOutlined } from '@ant-design/icons';
-import { FilePdfOutlined, FileSearchOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, FileSearchOutlined, ReadOutlined } from '@ant-design/icons';
 
 export interface AreaPage {
   /** Path in the app, TanStack Router syntax: `/catalog/item/$itemId`. */
@@ -26,6 +26,7 @@ export interface AreaPage {
 export const AREA_PAGES: AreaPage[] = [
   { path: '/catalog', load: () => import('./catalog/catalog-page.tsx'), menu: { labelKey: 'menu.catalog', icon: <BookOutlined />, order: 10 } },
   { path: '/catalog/item/$itemId', load: () => import('./catalog/item-page.tsx') },
+  { path: '/catalog/glossary', load: () => import('./catalog/glossary-page.tsx'), menu: { labelKey: 'glossary.menu', icon: <ReadOutlined />, order: 15 } },
   { path: '/search', load: () => import('./search/search-page.tsx'), menu: { labelKey: 'menu.search', icon: <SearchOutlined />, order: 20 } },
   { path: '/diff', load: () => import('./diff/diff-page.tsx'), menu: { labelKey: 'menu.diff', icon: <DiffOutlined />, order: 30 } },
   {
