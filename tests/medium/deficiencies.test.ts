@@ -16,6 +16,7 @@ let firmId: string;
 let owner: Session;
 let ownerId: string;
 let verifier: Session;
+let verifierId: string;
 let ciso: Session;
 
 interface DeficiencyView { id: string; number: number; state: string; revision: number; isOverdue: boolean; items: string[]; source: string }
@@ -27,7 +28,9 @@ beforeAll(async () => {
   const ownerUser = await buildUser(runtime.db, { memberships: [{ firmId, role: 'assessor' }, { firmId, role: 'reviewer' }] });
   ownerId = ownerUser.id;
   owner = await signIn(app, ownerUser);
-  verifier = await signIn(app, await buildUser(runtime.db, { memberships: [{ firmId, role: 'reviewer' }] }));
+  const verifierUser = await buildUser(runtime.db, { memberships: [{ firmId, role: 'reviewer' }] });
+  verifierId = verifierUser.id;
+  verifier = await signIn(app, verifierUser);
   ciso = await signInWithMfa(app, await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] }));
 });
 afterAll(async () => {
@@ -67,7 +70,7 @@ describe('deficiency state machine', () => {
     }
     const byOwner = await move(deficiency, 'closed', owner);
     expect(byOwner.statusCode).toBe(403);
-    expect(byOwner.json().error.message).toContain('負責人以外');
+    expect(byOwner.json().error.message).toContain('改善負責人及送驗證者以外');
 
     const closed = await move(deficiency, 'closed', verifier);
     expect(closed.statusCode, closed.body).toBe(200);
@@ -82,6 +85,32 @@ describe('deficiency state machine', () => {
     const detail = (await app.inject({ method: 'GET', url: `${base()}/${deficiency.id}`, headers: owner.headers })).json();
     expect(detail.history.map((entry: { toState: string }) => entry.toState)).toEqual(['open', 'planned', 'in_remediation', 'pending_verification', 'closed', 'in_remediation']);
     expect(detail.history[5].comment).toBe('複查發現仍有規則未檢視');
+  });
+
+  it('keeps verification independent: no owner change while pending, no closing by the requester, no remediation without an owner', async () => {
+    let deficiency = await create({ title: '備份未異地存放', source: 'internal_audit', items: ['CSIM:7.1.b.f'], severity: 'medium', ownerId, plan: '異地備份', dueDate: '2030-06-30' });
+    for (const to of ['in_remediation', 'pending_verification']) {
+      const response = await move(deficiency, to, ciso);
+      expect(response.statusCode, response.body).toBe(200);
+      deficiency = response.json();
+    }
+    // The owner hands the deficiency to a colleague to be able to close it: refused.
+    const reassigned = await app.inject({ method: 'PATCH', url: `${base()}/${deficiency.id}`, headers: owner.headers, payload: { revision: deficiency.revision, ownerId: verifierId } });
+    expect(reassigned.statusCode).toBe(409);
+    expect(reassigned.json().error.issues[0].where).toBe('ownerId');
+    // The CISO asked for verification, so the CISO cannot verify it either; nor the owner.
+    const byRequester = await move(deficiency, 'closed', ciso);
+    expect(byRequester.statusCode).toBe(403);
+    expect(byRequester.json().error.message).toContain('送驗證者');
+    expect((await move(deficiency, 'closed', owner)).statusCode).toBe(403);
+    const closed = await move(deficiency, 'closed', verifier);
+    expect(closed.statusCode, closed.body).toBe(200);
+    expect(closed.json().verifiedBy).toBe(verifierId);
+
+    const ownerless = await create({ title: '無負責人的缺失', source: 'self_inspection', severity: 'low' });
+    const started = await move(ownerless, 'in_remediation', verifier);
+    expect(started.statusCode).toBe(400);
+    expect(started.json().error.issues[0].where).toBe('ownerId');
   });
 
   it('refuses a stale revision and planning without a plan', async () => {
@@ -118,7 +147,7 @@ describe('deficiency state machine', () => {
     const report = await app.inject({ method: 'GET', url: `${base()}/report`, headers: owner.headers });
     expect(report.statusCode, report.body).toBe(200);
     const body = report.json();
-    expect(body.summary.total).toBe(3);
+    expect(body.summary.total).toBe(5);
     expect(body.summary.byState.in_remediation).toBe(1);
     expect(body.summary.overdue).toBe(1);
     expect(body.scope.sources).toEqual(['internal_audit', 'self_inspection']);
@@ -129,7 +158,7 @@ describe('deficiency state machine', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as never);
     const findings = workbook.worksheets[1];
-    expect(findings.rowCount).toBe(4);
+    expect(findings.rowCount).toBe(6);
     expect(findings.getCell(2, 2).text).toBe('防火牆規則未每年檢視');
   });
 });

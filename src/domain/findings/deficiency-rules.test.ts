@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageBucketOf, buildFollowUpReport, checkTransition, isOverdue, type DeficiencyState, type TransitionRequest } from './deficiency-rules.ts';
+import { ageBucketOf, buildFollowUpReport, checkOwnerChange, checkTransition, isOverdue, type DeficiencyState, type TransitionRequest } from './deficiency-rules.ts';
 
 const base: TransitionRequest = { from: 'open', to: 'planned', actorId: 'a', ownerId: 'o', plan: '計畫', dueDate: '2030-01-01', comment: null };
 
@@ -20,6 +20,34 @@ describe('checkTransition', () => {
     expect(checkTransition({ ...base, from: 'closed', to: 'open' })?.where).toBe('comment');
     expect(checkTransition({ ...base, from: 'closed', to: 'open', comment: '複查未過' })).toBeNull();
     expect(checkTransition({ ...base, plan: null })?.where).toBe('plan');
+  });
+
+  it('refuses closing by whoever asked for verification, by the owner at that time, and without an owner', () => {
+    const pending = { ...base, from: 'pending_verification', to: 'closed', ownerId: 'o2', verificationRequestedBy: 'r', ownerAtVerificationRequest: 'o' } as const;
+    expect(checkTransition({ ...pending, actorId: 'r' })?.kind).toBe('actor');
+    expect(checkTransition({ ...pending, actorId: 'o' })?.kind).toBe('actor');
+    expect(checkTransition({ ...pending, actorId: 'o2' })?.kind).toBe('actor');
+    expect(checkTransition({ ...pending, actorId: 'v' })).toBeNull();
+    expect(checkTransition({ ...pending, actorId: 'v', ownerId: null })?.where).toBe('ownerId');
+  });
+
+  it('needs an owner to start remediation', () => {
+    expect(checkTransition({ ...base, from: 'open', to: 'in_remediation', ownerId: null })?.where).toBe('ownerId');
+    expect(checkTransition({ ...base, from: 'open', to: 'in_remediation' })).toBeNull();
+  });
+});
+
+describe('checkOwnerChange', () => {
+  it.each([
+    ['open', 'o', 'x', null],
+    ['in_remediation', 'o', 'x', null],
+    ['in_remediation', 'o', null, 'input'],
+    ['pending_verification', 'o', 'x', 'state'],
+    ['pending_verification', 'o', 'o', null],
+    ['pending_verification', null, 'x', null],
+    ['closed', 'o', 'x', 'state'],
+  ] as [DeficiencyState, string | null, string | null, string | null][])('%s: %s → %s', (state, current, next, refusal) => {
+    expect(checkOwnerChange(state, current, next)?.kind ?? null).toBe(refusal);
   });
 });
 

@@ -53,6 +53,10 @@ export interface TransitionRequest {
   plan: string | null;
   dueDate: string | null;
   comment: string | null;
+  /** Who moved the deficiency to pending_verification last (null when unknown). */
+  verificationRequestedBy?: string | null;
+  /** The owner when it was moved to pending_verification (null when unknown). */
+  ownerAtVerificationRequest?: string | null;
 }
 
 export interface TransitionRefusal {
@@ -81,8 +85,37 @@ export function checkTransition(request: TransitionRequest): TransitionRefusal |
   if (needsComment && (request.comment ?? '').trim() === '') {
     return { kind: 'input', where: 'comment', message: from === 'closed' ? '重新開啟缺失須說明理由' : '驗證未通過須說明理由', messageEn: from === 'closed' ? 'reopening needs a comment' : 'a failed verification needs a comment' };
   }
-  if (to === 'closed' && (request.actorId === null || request.actorId === request.ownerId)) {
-    return { kind: 'actor', where: 'actor', message: '結案驗證須由改善負責人以外的人員執行', messageEn: 'verification must be done by someone other than the owner' };
+  if (to === 'in_remediation' && request.ownerId === null) {
+    return { kind: 'input', where: 'ownerId', message: '改善中的缺失須先指定改善負責人', messageEn: 'a deficiency in remediation needs an owner; set ownerId first' };
+  }
+  if (to === 'closed') {
+    if (request.ownerId === null) {
+      return { kind: 'input', where: 'ownerId', message: '缺失沒有改善負責人，不能驗證結案', messageEn: 'a deficiency without an owner cannot be verified and closed' };
+    }
+    const excluded = [request.ownerId, request.ownerAtVerificationRequest ?? null, request.verificationRequestedBy ?? null];
+    if (request.actorId === null || excluded.includes(request.actorId)) {
+      return {
+        kind: 'actor', where: 'actor',
+        message: '結案驗證須由改善負責人及送驗證者以外的人員執行',
+        messageEn: 'verification must be done by someone other than the owner and the person who asked for verification',
+      };
+    }
+  }
+  return null;
+}
+
+/** Why the owner cannot be changed to `ownerId` in `state`, or null when it can. */
+export function checkOwnerChange(state: DeficiencyState, currentOwnerId: string | null, ownerId: string | null): TransitionRefusal | null {
+  if (ownerId === currentOwnerId) return null;
+  if (state === 'closed' || (state === 'pending_verification' && currentOwnerId !== null)) {
+    return {
+      kind: 'state', where: 'ownerId',
+      message: `「${STATE_LABELS[state]}」的缺失不能更換改善負責人（驗證須獨立於負責人）`,
+      messageEn: `the owner of a ${state} deficiency cannot be changed (verification must stay independent of the owner)`,
+    };
+  }
+  if (ownerId === null && state === 'in_remediation') {
+    return { kind: 'input', where: 'ownerId', message: '改善中的缺失須有改善負責人，不能清除', messageEn: 'a deficiency in remediation needs an owner; it cannot be cleared' };
   }
   return null;
 }

@@ -15,6 +15,7 @@ import { AppError, notFound, validation } from '../errors.ts';
 import { todayInTaipei, toIsoTime } from '../evidence/evidence-values.ts';
 import {
   buildFollowUpReport,
+  checkOwnerChange,
   checkTransition,
   daysBetween,
   DEFICIENCY_SOURCES,
@@ -28,6 +29,7 @@ import {
   type DeficiencyState,
   type FollowUpReport,
   type Severity,
+  type TransitionRefusal,
 } from '../../domain/findings/deficiency-rules.ts';
 
 const isoDay = z.iso.date();
@@ -328,6 +330,11 @@ export async function getDeficiency(db: Database, context: RequestContext, input
   });
 }
 
+function refusalError(refusal: TransitionRefusal): AppError {
+  const code = refusal.kind === 'state' ? 'INVALID_STATE' : refusal.kind === 'actor' ? 'FORBIDDEN' : 'VALIDATION';
+  return new AppError(code, refusal.message, { messageEn: refusal.messageEn, issues: [{ where: refusal.where, message: refusal.messageEn }] });
+}
+
 function staleRevision(row: DeficiencyRow, revision: number): AppError {
   return new AppError('CONFLICT', `缺失 #${row.number} 已被他人修改（目前版本 ${row.revision}，您送出的是版本 ${revision}），請重新載入`, {
     messageEn: `deficiency #${row.number} was changed by someone else (now revision ${row.revision}, you sent ${revision}); reload`,
@@ -345,6 +352,10 @@ export async function updateDeficiency(
     const before = await findRow(tx, input.firmId, input.deficiencyId, true);
     if (before.revision !== input.revision) throw staleRevision(before, input.revision);
     if (before.state === 'closed') throw new AppError('INVALID_STATE', `缺失 #${before.number} 已結案，須先重新開啟才能修改`, { messageEn: 'the deficiency is closed; reopen it first' });
+    if (input.ownerId !== undefined) {
+      const refusal = checkOwnerChange(before.state, before.owner_id, input.ownerId);
+      if (refusal) throw refusalError(refusal);
+    }
     await checkMember(tx, input.firmId, input.ownerId);
     const fields: [string, string, unknown][] = [
       ['title', 'title', input.title], ['description', 'description', input.description], ['severity', 'severity', input.severity],
@@ -383,14 +394,21 @@ export async function transitionDeficiency(
   return inTenantTransaction(db, [input.firmId], async (tx) => {
     const before = await findRow(tx, input.firmId, input.deficiencyId, true);
     if (before.revision !== input.revision) throw staleRevision(before, input.revision);
+    // Who asked for verification, and who owned the deficiency then: neither may close it.
+    const request = before.state === 'pending_verification'
+      ? (await tx.query<{ actor_id: string | null; changes: Record<string, unknown> | string }>(
+        `SELECT actor_id, changes FROM deficiency_history WHERE deficiency_id = $1 AND to_state = 'pending_verification' AND from_state <> 'pending_verification'
+         ORDER BY id DESC LIMIT 1`, [before.id],
+      )).rows[0]
+      : undefined;
+    const requestChanges = typeof request?.changes === 'string' ? JSON.parse(request.changes) as Record<string, unknown> : request?.changes;
     const refusal = checkTransition({
       from: before.state, to: input.to, actorId: context.actor.userId, ownerId: before.owner_id,
       plan: before.plan, dueDate: before.due_date, comment: input.comment ?? null,
+      verificationRequestedBy: request?.actor_id ?? null,
+      ownerAtVerificationRequest: typeof requestChanges?.ownerId === 'string' ? requestChanges.ownerId : null,
     });
-    if (refusal) {
-      const code = refusal.kind === 'state' ? 'INVALID_STATE' : refusal.kind === 'actor' ? 'FORBIDDEN' : 'VALIDATION';
-      throw new AppError(code, refusal.message, { messageEn: refusal.messageEn, issues: [{ where: refusal.where, message: refusal.messageEn }] });
-    }
+    if (refusal) throw refusalError(refusal);
     await tx.query(
       `UPDATE deficiencies SET state = $2, revision = revision + 1,
          closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE NULL END,
@@ -400,7 +418,8 @@ export async function transitionDeficiency(
     );
     await tx.query(
       'INSERT INTO deficiency_history (deficiency_id, firm_id, actor_id, from_state, to_state, comment, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [before.id, input.firmId, context.actor.userId, before.state, input.to, input.comment ?? null, '{}'],
+      [before.id, input.firmId, context.actor.userId, before.state, input.to, input.comment ?? null,
+        JSON.stringify(input.to === 'pending_verification' ? { ownerId: before.owner_id } : {})],
     );
     await appendAuditEvent(tx, context, {
       firmId: input.firmId, entity: 'deficiency', entityId: before.id, action: input.to === 'closed' ? 'deficiency.verified' : 'deficiency.state_changed',
