@@ -221,5 +221,39 @@ export const en: Strings<typeof zhTW> = {
     source: 'Source', from: 'Created from', to: 'Created to', campaign: 'Self-inspection report', campaignHint: 'One campaign: results by section and every item.',
     campaignSelect: 'Choose a self-inspection', download: 'Download PDF', noCampaigns: 'No self-inspections yet',
   },
+  security: {
+    menu: 'Account security', title: 'Account security', displayName: 'Name', passwordChangedAt: 'Password last changed',
+    passwordTitle: 'Change password', passwordHint: 'Change your password at any time; every other session is signed out.', passwordChanged: 'Password changed; other sessions were signed out.',
+    mfaTitle: 'Two-factor authentication (TOTP)', mfaOn: 'On', mfaOff: 'Off', mfaStart: 'Turn on two-factor authentication',
+    mfaOptional: 'Your role does not require a second factor, but it is recommended: signing in will also ask for the code your authenticator app shows.',
+    mfaRequired: 'Your role or your firm\'s login policy requires a second factor; turn it on now.',
+    enrolHint: 'Scan the QR code with an authenticator app (Google Authenticator, Microsoft Authenticator) or type the secret, then enter the 6-digit code it shows.',
+    mfaEnabledHint: 'Signing in asks for your authenticator app\'s code or a recovery code.', recoveryAdminOnly: 'If you lose the phone or run out of recovery codes, ask a firm administrator to reset your second factor and enrol again.',
+    recoverySaved: 'I have saved the recovery codes',
+  },
+  loginPolicy: {
+    menu: 'Login policy', title: 'Login policy', hint: 'Password expiry and second-factor rules for this firm\'s users; every change is recorded in the audit trail.',
+    current: 'Current settings', edit: 'Change settings', expiry: 'Password expiry', expiryDays: '{{days}} days', expiryOff: 'Off (reason: {{reason}})',
+    expiryDaysLabel: 'Password expiry (days, 1–90)', expiryDaysRange: 'Enter 1 to 90 days', expiryDisabled: 'Turn password expiry off',
+    reason: 'Reason for turning it off (recorded in the audit trail)', reasonRequired: 'Turning password expiry off needs a recorded reason', mfaAll: 'Everyone must use a second factor',
+    mfaAllHint: 'Always required for platform and firm admins, CISOs and inspectors; when on, other roles must enrol at their next sign-in.', updatedAt: 'Last changed', saved: 'Login policy saved',
+  },
+  calendarDue: {
+    upcoming: 'Upcoming (next 60 days)', overdue: 'Overdue', noUpcoming: 'Nothing falls due in the next 60 days', noOverdue: 'No past period lacks an approved self-inspection',
+    kind: 'Kind', periodKind: 'Inspection period', obligationKind: 'Obligation', daysLeft: 'Days left', daysOverdue: 'Days overdue', days: '{{count}} days',
+    campaign: 'Self-inspection', noCampaign: 'Not created', createCampaign: 'Create self-inspection', openCampaign: 'Open',
+  },
+  checkOptions: {
+    title: 'Check options', hostname: 'Host name (the certificate must match)', level: 'Security test level', fTested: 'F-class tests done', reviewDate: 'Last rule review date',
+    extra: 'Other options (one key=value per line)', extraHint: 'e.g. for cadence or EOL: date=2025-06-30 or warnDays=180', extraLine: 'Line {{line}} must be key=value',
+  },
+  schedules: {
+    title: 'Check schedules', hint: 'Check live targets (tls host:port) regularly; the schedule is a cron expression in Taiwan time.', none: 'No schedules yet', check: 'Check', target: 'Target (host:port)',
+    cron: 'Schedule (cron, Taiwan time)', cronHint: 'e.g. 0 6 * * * (daily at 06:00)', enabled: 'Enabled', created: 'Created', add: 'Add schedule', remove: 'Delete',
+    removeConfirm: 'Delete this schedule?', added: 'Schedule added', removed: 'Schedule deleted', targetRequired: 'Enter a target', cronRequired: 'Enter a schedule',
+  },
+  dashboardExtra: {
+    itemsWithExpiringEvidence: 'Items affected', chart: 'Compliance by section', expiringHint: 'Due within 30 days, not yet expired',
+  },
   errors: { generic: 'Something went wrong', forbidden: 'You may not view this page', noFirm: 'Choose a firm first' },
 };

@@ -219,5 +219,39 @@ export const zhTW = {
     source: '缺失來源', from: '建立日起', to: '建立日迄', campaign: '自行查核報告', campaignHint: '單次自行查核：各章節結果與每一項目。',
     campaignSelect: '選擇自行查核', download: '下載 PDF', noCampaigns: '尚無自行查核',
   },
+  security: {
+    menu: '帳號安全', title: '帳號安全', displayName: '姓名', passwordChangedAt: '密碼最後變更',
+    passwordTitle: '變更密碼', passwordHint: '可隨時變更密碼；變更後其他裝置上的登入將全部登出。', passwordChanged: '密碼已變更，其他工作階段已登出。',
+    mfaTitle: '多因子驗證（TOTP）', mfaOn: '已啟用', mfaOff: '未啟用', mfaStart: '啟用多因子驗證',
+    mfaOptional: '您的角色不強制使用多因子驗證，但建議啟用：登入時除密碼外，還需輸入驗證器 App 顯示的驗證碼。',
+    mfaRequired: '您的角色或公司的登入政策要求多因子驗證，請立即啟用。',
+    enrolHint: '請以驗證器 App（如 Google Authenticator、Microsoft Authenticator）掃描 QR code，或手動輸入金鑰，再輸入 App 顯示的 6 位數驗證碼。',
+    mfaEnabledHint: '登入時須輸入驗證器 App 的驗證碼或一組備用碼。', recoveryAdminOnly: '遺失手機或備用碼用盡時，請洽公司管理員重設多因子驗證後重新設定。',
+    recoverySaved: '我已保存備用碼',
+  },
+  loginPolicy: {
+    menu: '登入政策', title: '登入政策', hint: '本公司使用者的密碼效期與多因子驗證要求；每次變更都記錄於稽核軌跡。',
+    current: '目前設定', edit: '變更設定', expiry: '密碼效期', expiryDays: '{{days}} 天', expiryOff: '已停用（理由：{{reason}}）',
+    expiryDaysLabel: '密碼效期（天，1–90）', expiryDaysRange: '請輸入 1 至 90 天', expiryDisabled: '停用密碼效期',
+    reason: '停用理由（將記錄於稽核軌跡）', reasonRequired: '停用密碼效期須記錄理由', mfaAll: '全體使用者須使用多因子驗證',
+    mfaAllHint: '系統管理員、公司管理員、資安長與查核人員一律須使用；開啟後其他角色下次登入時亦須設定。', updatedAt: '最後變更', saved: '登入政策已儲存',
+  },
+  calendarDue: {
+    upcoming: '即將到期（60 天內）', overdue: '逾期未完成', noUpcoming: '60 天內沒有到期的查核期間或義務', noOverdue: '沒有逾期未核定的查核期間',
+    kind: '類型', periodKind: '查核期間', obligationKind: '法定義務', daysLeft: '剩餘天數', daysOverdue: '逾期天數', days: '{{count}} 天',
+    campaign: '自行查核', noCampaign: '尚未建立', createCampaign: '建立自行查核', openCampaign: '開啟',
+  },
+  checkOptions: {
+    title: '檢查選項', hostname: '主機名稱（憑證須符合）', level: '資安檢測等級', fTested: '已執行 F 類檢測', reviewDate: '最近一次規則檢視日期',
+    extra: '其他選項（每行一個 key=value）', extraHint: '例如 cadence、EOL 檢查的 date=2025-06-30 或 warnDays=180', extraLine: '第 {{line}} 行須為 key=value',
+  },
+  schedules: {
+    title: '檢查排程', hint: '定期檢查線上目標（如 tls host:port）；排程以台灣時間的 cron 表示。', none: '尚無排程', check: '檢查', target: '目標（host:port）',
+    cron: '排程（cron，台灣時間）', cronHint: '例如 0 6 * * *（每日 06:00）', enabled: '啟用', created: '建立時間', add: '新增排程', remove: '刪除',
+    removeConfirm: '確定刪除此排程？', added: '排程已新增', removed: '排程已刪除', targetRequired: '請輸入目標', cronRequired: '請輸入排程',
+  },
+  dashboardExtra: {
+    itemsWithExpiringEvidence: '受影響查核項目', chart: '各章節符合率', expiringHint: '30 天內到期，不含已過期',
+  },
   errors: { generic: '發生錯誤', forbidden: '您沒有權限檢視此頁', noFirm: '請先選擇公司' },
 };

@@ -9,6 +9,7 @@ import { AuditOutlined, BookOutlined, DashboardOutlined, CalendarOutlined, DiffO
 import { CheckSquareOutlined, FolderOpenOutlined, IssuesCloseOutlined } from '@ant-design/icons';
 import { BranchesOutlined, ExperimentOutlined, IdcardOutlined } from '@ant-design/icons';
 import { FilePdfOutlined, FileSearchOutlined, ReadOutlined } from '@ant-design/icons';
+import { LockOutlined, SettingOutlined } from '@ant-design/icons';
 
 export interface AreaPage {
   /** Path in the app, TanStack Router syntax: `/catalog/item/$itemId`. */
@@ -75,6 +76,12 @@ export const AREA_PAGES: AreaPage[] = [
     path: '/users', load: () => import('./users/users-page.tsx'), permission: 'user:read', needsFirm: true,
     menu: { labelKey: 'menu.users', icon: <TeamOutlined />, order: 90 },
   },
+  {
+    path: '/settings/login-policy', load: () => import('./settings/login-policy-page.tsx'), permission: 'firm:update', needsFirm: true,
+    menu: { labelKey: 'loginPolicy.menu', icon: <SettingOutlined />, order: 92 },
+  },
+  // Every signed-in user's own account, whatever the firm.
+  { path: '/settings/security', load: () => import('./settings/account-security-page.tsx'), menu: { labelKey: 'security.menu', icon: <LockOutlined />, order: 95 } },
   // Cross-firm: the inspector's assigned firms, not only the active one.
   {
     path: '/inspections', load: () => import('./inspections/inspections-page.tsx'), permission: 'inspection:record',
