@@ -6,12 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import {
-  diffCatalog, getItemDetail, getItems, listDocumentVersions, listGlossary, searchCatalog,
+  diffCatalog, getItemDetail, getItems, listDocumentVersions, listGlossary, searchCatalogPage,
 } from '../server/catalog/catalog-service.ts';
 import {
   buildDiffWorkbook, exportCatalog, EXPORT_FORMATS, renderDiffMarkdown, type ExportFormat,
 } from '../server/catalog/catalog-export.ts';
-import { presentItem } from '../server/routes/catalog-routes.ts';
+import { presentItem, presentSearch, SEARCH_LIMIT_MAX } from '../server/routes/catalog-routes.ts';
 import { highlight, queryPhrases } from '../domain/search/grams.ts';
 import { DOCUMENT_CODES, type DocumentCode } from '../domain/catalog/schema.ts';
 import type { CatalogItem } from '../domain/catalog/resolve.ts';
@@ -31,8 +31,8 @@ function parseDocument(argument: string, value: string): DocumentCode {
 
 function parsePositiveInteger(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > 5000) {
-    throw new UsageError('--limit', `必須是 1 到 5000 的整數，收到 ${value}`, `must be an integer from 1 to 5000, got ${value}`);
+  if (!Number.isInteger(number) || number < 1 || number > SEARCH_LIMIT_MAX) {
+    throw new UsageError('--limit', `必須是 1 到 ${SEARCH_LIMIT_MAX} 的整數（與 API 相同），收到 ${value}`, `must be an integer from 1 to ${SEARCH_LIMIT_MAX} (as the API), got ${value}`);
   }
   return number;
 }
@@ -137,23 +137,15 @@ async function searchCommand(context: CliContext, query: string, options: { docu
   const document = options.document === undefined ? undefined : parseDocument('--document', options.document);
   if (options.version !== undefined && document === undefined) throw new UsageError('--version', '指定 --version 時也要指定 --document', '--version needs --document');
   const { db } = await context.runtime();
-  const results = await searchCatalog(db, query, { document, version: options.version, limit: options.limit });
+  const page = await searchCatalogPage(db, query, { document, version: options.version, limit: options.limit });
+  const results = page.results;
   const phrases = queryPhrases(query);
   if (options.json) {
-    context.printJson({
-      query,
-      total: results.length,
-      results: results.map((result) => ({
-        ...presentItem(result.item),
-        score: result.score,
-        versions: result.versions,
-        highlighted: highlight(result.item.text ?? '', phrases),
-      })),
-    });
+    context.printJson(presentSearch(query, page));
     return;
   }
   const isColour = isColourWanted(context, options.color);
-  const lines = [`「${query}」：${results.length} 筆 / results`];
+  const lines = [`「${query}」：共 ${page.total} 筆${page.total > results.length ? `，顯示前 ${results.length} 筆` : ''} / ${page.total} results${page.total > results.length ? `, first ${results.length} shown` : ''}`];
   for (const result of results) {
     const text = highlight(result.item.text ?? result.item.title ?? '', phrases)
       .map((segment) => (segment.hit ? (isColour ? `\u001b[1;33m${segment.text}\u001b[0m` : `【${segment.text}】`) : segment.text))

@@ -88,6 +88,40 @@ describe('search', () => {
   });
 });
 
+describe('search: variant characters and totals', () => {
+  it('身份 and 身分 find the same items, CSIM 7.1.e (身分 CA 認證) and NET 4.1.3 (身份認證) among them', async () => {
+    const ids = async (query: string) => (await searchCatalog(runtime.db, query, { limit: 1000 })).map((result) => result.item.id).sort();
+    const withFen = await ids('身分');
+    expect(withFen).toEqual(expect.arrayContaining(['CSIM:7.1.e', 'NET:4.1.3']));
+    expect(await ids('身份')).toEqual(withFen);
+    expect(await ids('身份認證')).toEqual(await ids('身分認證'));
+  });
+
+  it('台 and 臺 find the same items, and the hit marks the text as printed', async () => {
+    const response = await app.inject({ method: 'GET', url: `/api/v1/catalog/search?q=${encodeURIComponent('在臺子公司')}`, headers: session.headers });
+    const other = await app.inject({ method: 'GET', url: `/api/v1/catalog/search?q=${encodeURIComponent('在台子公司')}`, headers: session.headers });
+    const hits = response.json().results as { versionedId: string; highlighted: { text: string; hit: boolean }[] }[];
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.map((hit) => hit.versionedId)).toEqual(other.json().results.map((hit: { versionedId: string }) => hit.versionedId));
+    expect(hits[0].highlighted.filter((segment) => segment.hit).map((segment) => segment.text)).toContain('在台子公司');
+  });
+
+  it('total counts every match, not only the page the limit returns; the CLI takes the API\'s largest limit', async () => {
+    const all = await app.inject({ method: 'GET', url: `/api/v1/catalog/search?q=${encodeURIComponent('防火牆')}&limit=500`, headers: session.headers });
+    const page = await app.inject({ method: 'GET', url: `/api/v1/catalog/search?q=${encodeURIComponent('防火牆')}&limit=3`, headers: session.headers });
+    expect(all.json().results.length).toBeGreaterThan(3);
+    expect(page.json().results).toHaveLength(3);
+    expect(page.json().total).toBe(all.json().results.length);
+    const cliPage = await cli('catalog', 'search', '防火牆', '--limit', '3');
+    expect(cliPage.stdout).toContain(`共 ${all.json().results.length} 筆，顯示前 3 筆`);
+    expect((await cli('catalog', 'search', '防火牆', '--limit', '500', '--json')).code).toBe(0);
+    const tooMany = await cli('catalog', 'search', '防火牆', '--limit', '501');
+    expect(tooMany.code).not.toBe(0);
+    expect(tooMany.stderr).toContain('--limit');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/catalog/search?q=a&limit=501', headers: session.headers })).statusCode).toBe(400);
+  });
+});
+
 /** The seed 002 row numbers that carry a change, from the note in catalog/csim/112.yaml. */
 function seedRowsWithChanges(): number[] {
   const file = parseYaml(readFileSync(fileURLToPath(new URL('../../catalog/csim/112.yaml', import.meta.url)), 'utf8')) as { note: string };

@@ -5,10 +5,10 @@ import type { Database, Queryable } from '../db/client.ts';
 import { drizzleOn } from '../db/drizzle.ts';
 import { catalogItems, catalogVersions } from '../db/schema.ts';
 import type { CatalogItem, CatalogVersion } from '../../domain/catalog/resolve.ts';
-import { extractTerms, queryTerms } from '../../domain/search/grams.ts';
+import { extractTerms, foldForSearch, queryPhrases, queryTerms, SEARCH_INDEX_VERSION } from '../../domain/search/grams.ts';
 
 export function catalogDigest(versions: CatalogVersion[]): string {
-  return createHash('sha256').update(JSON.stringify(versions)).digest('hex');
+  return createHash('sha256').update(`search-index-${SEARCH_INDEX_VERSION}\n`).update(JSON.stringify(versions)).digest('hex');
 }
 
 /** Replaces the stored catalog when the files changed. Returns true when it loaded anything. */
@@ -267,18 +267,19 @@ export async function searchItems(
      SELECT i.*, m.gram_hits FROM matched m JOIN catalog_items i USING (document, version, path)`,
     params,
   );
-  const phrases = query.normalize('NFKC').split(/\s+/).filter(Boolean).map((phrase) => phrase.toLowerCase());
+  const phrases = queryPhrases(query);
   const hits: SearchHit[] = [];
   for (const row of rows.rows) {
     const haystack = [row.title, row.text, (row.details as { definition?: { term: string } }).definition?.term, (row.details as { requirementCode?: string }).requirementCode]
-      .filter(Boolean).join('\n').normalize('NFKC').toLowerCase();
+      .filter(Boolean).join('\n');
+    const folded = foldForSearch(haystack);
     let score = 0;
     let allFound = true;
     for (const phrase of phrases) {
-      const occurrences = haystack.split(phrase).length - 1;
+      const occurrences = folded.split(phrase).length - 1;
       if (occurrences === 0) { allFound = false; break; }
       score += occurrences;
-      if ((row.title ?? '').normalize('NFKC').toLowerCase().includes(phrase)) score += 2;
+      if (foldForSearch(row.title ?? '').includes(phrase)) score += 2;
     }
     if (!allFound) continue;
     score += 1 / (1 + (row.text?.length ?? 0) / 200);

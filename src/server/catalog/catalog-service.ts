@@ -145,6 +145,15 @@ export async function searchCatalog(
   query: string,
   options: { document?: string; version?: string; limit?: number } = {},
 ): Promise<SearchResult[]> {
+  return (await searchCatalogPage(tx, query, options)).results;
+}
+
+/** As `searchCatalog`, with `total`: how many items match before `limit` cuts the list. */
+export async function searchCatalogPage(
+  tx: Queryable,
+  query: string,
+  options: { document?: string; version?: string; limit?: number } = {},
+): Promise<{ total: number; results: SearchResult[] }> {
   if (query.trim().length === 0) {
     throw new AppError('VALIDATION', '請輸入搜尋字詞', { messageEn: 'Enter a search term', issues: [{ where: 'q', message: 'empty' }] });
   }
@@ -170,7 +179,7 @@ export async function searchCatalog(
     result.versions.sort((a, b) => (versionDate.get(`${result.item.document}@${a}`) ?? '').localeCompare(versionDate.get(`${result.item.document}@${b}`) ?? ''));
   }
   results.sort((a, b) => b.score - a.score || a.item.document.localeCompare(b.item.document) || a.item.order - b.item.order);
-  return results.slice(0, options.limit ?? 50);
+  return { total: results.length, results: results.slice(0, options.limit ?? 50) };
 }
 
 export interface GlossaryEntry {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { App, AppDeps } from '../app.ts';
 import {
-  diffCatalog, getItemDetail, getItems, listDocumentVersions, listGlossary, searchCatalog,
+  diffCatalog, getItemDetail, getItems, listDocumentVersions, listGlossary, searchCatalogPage, type SearchResult,
 } from '../catalog/catalog-service.ts';
 import { highlight, queryPhrases } from '../../domain/search/grams.ts';
 import { DOCUMENT_CODES } from '../../domain/catalog/schema.ts';
@@ -37,6 +37,25 @@ export function presentItem(item: CatalogItem) {
     change: item.change ?? null,
   };
 }
+
+/** The search answer, as the API and `anjian catalog search --json` give it. */
+export function presentSearch(query: string, page: { total: number; results: SearchResult[] }) {
+  const phrases = queryPhrases(query);
+  return {
+    query,
+    /** Every matching item, before the limit. */
+    total: page.total,
+    results: page.results.map((result) => ({
+      ...presentItem(result.item),
+      score: result.score,
+      versions: result.versions,
+      highlighted: highlight(result.item.text ?? '', phrases),
+    })),
+  };
+}
+
+/** Most search results one request returns (API and CLI). */
+export const SEARCH_LIMIT_MAX = 500;
 
 const documentParam = z.enum(DOCUMENT_CODES);
 
@@ -81,23 +100,12 @@ export async function registerCatalogRoutes(app: App, deps: AppDeps): Promise<vo
         q: z.string().min(1).max(200),
         document: documentParam.optional(),
         version: z.string().max(20).optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(50),
+        limit: z.coerce.number().int().min(1).max(SEARCH_LIMIT_MAX).default(50),
       }),
     },
   }, async (request) => {
     const { q, document, version, limit } = request.query;
-    const results = await searchCatalog(deps.db, q, { document, version, limit });
-    const phrases = queryPhrases(q);
-    return {
-      query: q,
-      total: results.length,
-      results: results.map((result) => ({
-        ...presentItem(result.item),
-        score: result.score,
-        versions: result.versions,
-        highlighted: highlight(result.item.text ?? '', phrases),
-      })),
-    };
+    return presentSearch(q, await searchCatalogPage(deps.db, q, { document, version, limit }));
   });
 
   app.get('/api/v1/catalog/diff', {
