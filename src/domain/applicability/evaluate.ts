@@ -11,6 +11,7 @@ import type { Condition, Cycle, Fact } from '../catalog/schema.ts';
 import type { CatalogItem } from '../catalog/resolve.ts';
 import { classifyFirm, type FirmClassification, type Tier } from '../firms/classify.ts';
 import type { FirmProfile } from '../firms/profile.ts';
+import { evaluateAppLevels } from './app-levels.ts';
 import { deriveFacts, describeFact, type FirmFacts, type Tri } from './facts.ts';
 
 export type Verdict = 'applies' | 'not_applicable' | 'not_in_force' | 'needs_answer';
@@ -35,13 +36,27 @@ export interface EvaluateOptions {
   date: string | Date;
   /** Reuse a classification already computed for the profile. */
   classification?: FirmClassification;
+  /**
+   * The dates of the catalog versions the items come from. With them, a date before a version's own
+   * date is judged as the rules then stood: items that version added or amended (and every item of a
+   * document's first version) are not yet in force. Without them, versions are taken as always in force.
+   */
+  versions?: readonly DatedVersion[];
+}
+
+/** A catalog version's name and date (and its base; a version without one is the document's first). */
+export interface DatedVersion {
+  document: string;
+  version: string;
+  date: string;
+  base?: string | null;
 }
 
 /** Item subset the engine reads; a resolved `CatalogItem` satisfies it. */
 export type ApplicabilityItem = Pick<
   CatalogItem,
   'id' | 'versionedId' | 'lineage' | 'document' | 'version' | 'path' | 'parentPath' | 'cycle' | 'scope' | 'tierDependent' | 'effective'
->;
+> & Partial<Pick<CatalogItem, 'change' | 'levels' | 'code'>>;
 
 const NOUN_EN: Record<Fact, string> = {
   onlineOrdering: 'internet-ordering firms',
@@ -176,6 +191,43 @@ function evaluateScope(scope: NonNullable<ApplicabilityItem['scope']>, facts: Fi
   };
 }
 
+interface VersionGate {
+  verdict: 'not_in_force';
+  reason: string;
+  reasonEn: string;
+}
+
+/** Not in force because the version that brought the item's text is younger than the date. */
+function gateByVersion(item: ApplicabilityItem, version: DatedVersion | undefined, date: string): VersionGate | null {
+  if (!version || date >= version.date) {
+    return null;
+  }
+  const name = `${item.document} ${item.version}`;
+  if (!version.base) {
+    return {
+      verdict: 'not_in_force',
+      reason: `尚未生效：${name} 於 ${version.date} 訂定，評估日 ${date} 尚未發布`,
+      reasonEn: `Not yet in force on ${date}: ${name} dates from ${version.date}`,
+    };
+  }
+  const kind = item.change?.kind;
+  if (kind === 'added') {
+    return {
+      verdict: 'not_in_force',
+      reason: `尚未生效：本條文為 ${name}（${version.date}）新增，評估日 ${date} 尚無此規定`,
+      reasonEn: `Not yet in force on ${date}: added by ${name} (${version.date})`,
+    };
+  }
+  if (kind === 'changed' || (kind === 'renumbered' && item.change?.was !== undefined)) {
+    return {
+      verdict: 'not_in_force',
+      reason: `尚未生效：本條文經 ${name}（${version.date}）修正，評估日 ${date} 適用修正前條文（${item.document} ${version.base} 或更早版本）`,
+      reasonEn: `Not yet in force on ${date}: amended by ${name} (${version.date}); the text before the amendment (${item.document} ${version.base} or earlier) applied then`,
+    };
+  }
+  return null;
+}
+
 /**
  * Evaluate every item for one firm on one date. Items may come from several documents and versions;
  * within a version a parent must come before its children (document order, as the resolver gives).
@@ -189,6 +241,7 @@ export function evaluateApplicability(
   const classification = options.classification ?? classifyFirm(profile);
   const facts = deriveFacts(profile, classification);
   const tier = classification.tier;
+  const versionsByName = new Map((options.versions ?? []).map((version) => [`${version.document}@${version.version}`, version]));
   const ownScopeCache = new Map<object, ScopeOutcome>();
   const finalScope = new Map<string, ScopeOutcome>();
 
@@ -206,7 +259,7 @@ export function evaluateApplicability(
   return items.map((item) => {
     const key = `${item.document}@${item.version}:${item.path}`;
     const parentId = parentKey(item, item.parentPath);
-    const own = item.scope ? ownScopeOf(item.scope) : ALL_FIRMS;
+    const own = item.levels ? evaluateAppLevels(item.levels, profile) : item.scope ? ownScopeOf(item.scope) : ALL_FIRMS;
     const itemScopeKey = item.scope ? scopeKey(item.scope) : null;
     scopeKeys.set(key, itemScopeKey);
 
@@ -239,7 +292,12 @@ export function evaluateApplicability(
     let reason = scope.reason;
     let reasonEn = scope.reasonEn;
     const effective = item.effective;
-    if (verdict !== 'not_applicable' && effective && date < effective.from) {
+    const gate = verdict === 'not_applicable' ? null : gateByVersion(item, versionsByName.get(`${item.document}@${item.version}`), date);
+    if (gate) {
+      verdict = gate.verdict;
+      reason = gate.reason;
+      reasonEn = gate.reasonEn;
+    } else if (verdict !== 'not_applicable' && effective && date < effective.from) {
       verdict = 'not_in_force';
       reason = `尚未生效：${effective.text}（${effective.from} 起適用，評估日 ${date}）`;
       reasonEn = `Not yet in force on ${date}: in force from ${effective.from} (${effective.text})`;

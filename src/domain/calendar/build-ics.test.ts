@@ -17,6 +17,9 @@ function buildOccurrence(overrides: Partial<ObligationOccurrence> = {}): Obligat
     itemIds: ['CSIM:2.6'],
     reason: '適用所有證券商',
     reasonEn: 'Applies to all firms',
+    needsAnswer: false,
+    missingFields: [],
+    profileRevision: null,
     ...overrides,
   };
 }

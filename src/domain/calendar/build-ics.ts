@@ -13,7 +13,19 @@ export interface CalendarPeriod extends InspectionPeriod {
   codes?: string[];
   /** Catalog item ids the period covers. */
   itemIds?: string[];
+  /** Items that may belong to the period once the profile answers `missingFields`. */
+  pendingItemIds?: string[];
+  /** Section codes only pending items carry. */
+  pendingCodes?: string[];
+  /** True when the period depends on an answer the profile does not give yet. */
+  needsAnswer?: boolean;
+  missingFields?: string[];
+  /** The profile revision the period was judged with. */
+  profileRevision?: number | null;
 }
+
+/** Marks an event that depends on an unanswered profile question. */
+export const NEEDS_ANSWER_MARK = '（待確認）';
 
 export interface BuildIcsOptions {
   firmName: string;
@@ -58,6 +70,7 @@ export function buildIcs(
       `依據 Items: ${occurrence.itemIds.join(', ')}`,
       `適用理由: ${occurrence.reason}`,
       ...(occurrence.note ? [`備註: ${occurrence.note}`] : []),
+      ...(occurrence.needsAnswer ? [`待確認 Needs an answer: ${occurrence.missingFields.join(', ')}`] : []),
     ];
     calendar.createEvent({
       id: `${uidSafe(occurrence.obligationId)}-${occurrence.periodId}-${occurrence.due}-${firmKey}@anjian`,
@@ -65,15 +78,18 @@ export function buildIcs(
       end: dayAfter(occurrence.due),
       allDay: true,
       stamp,
-      summary: `【${options.firmName}】${occurrence.title}（截止）`,
+      summary: `【${options.firmName}】${occurrence.title}（截止）${occurrence.needsAnswer ? NEEDS_ANSWER_MARK : ''}`,
       description: lines.join('\n'),
     });
   }
   for (const period of periods) {
-    const subject = period.codes && period.codes.length > 0 ? ` ${period.codes.join('、')}` : '';
+    const allCodes = [...(period.codes ?? []), ...(period.pendingCodes ?? [])];
+    const subject = allCodes.length > 0 ? ` ${allCodes.join('、')}` : '';
     const lines = [
       `Inspection (${period.cycle}) for ${period.id}: ${period.start} ~ ${period.end}`,
       ...(period.itemIds && period.itemIds.length > 0 ? [`依據 Items: ${period.itemIds.join(', ')}`] : []),
+      ...(period.pendingItemIds && period.pendingItemIds.length > 0 ? [`待確認條文 Items needing an answer: ${period.pendingItemIds.join(', ')}`] : []),
+      ...(period.needsAnswer ? [`待確認 Needs an answer: ${(period.missingFields ?? []).join(', ')}`] : []),
     ];
     calendar.createEvent({
       id: `inspection-${period.cycle}-${period.id}${uidSafe(subject)}-${firmKey}@anjian`,
@@ -81,7 +97,7 @@ export function buildIcs(
       end: dayAfter(period.due),
       allDay: true,
       stamp,
-      summary: `【${options.firmName}】${CYCLE_LABELS[period.cycle]}${subject} ${period.id} 自評截止`,
+      summary: `【${options.firmName}】${CYCLE_LABELS[period.cycle]}${subject} ${period.id} 自評截止${period.needsAnswer ? NEEDS_ANSWER_MARK : ''}`,
       description: lines.join('\n'),
     });
   }

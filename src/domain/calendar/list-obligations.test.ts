@@ -86,7 +86,6 @@ describe('listObligations', () => {
 
   it.each([
     ['no mobile app', { mobileApps: [] }, 'app-lab-test'],
-    ['apps not answered', { mobileApps: undefined }, 'app-lab-test'],
     ['no brokerage', { brokerage: false }, 'capacity-review'],
     ['no IoT', { iot: false }, 'iot-inventory-and-updates'],
     ['no social media', { socialMedia: false }, 'social-media-privacy-review'],
