@@ -33,6 +33,19 @@ function unknown(rule: string, system: string, items: string[], what: string, wh
 export function evaluatePasswordPolicy(system: string, policy: PasswordPolicy, file?: string): Finding[] {
   const findings: Finding[] = [];
 
+  for (const issue of policy.stackIssues ?? []) {
+    findings.push({
+      rule: issue.status === 'fail' ? 'password.pam-not-enforced' : 'password.pam-faillock-reset',
+      severity: issue.status === 'fail' ? 'high' : 'low',
+      status: issue.status,
+      message: `${system}：${issue.message}`,
+      messageEn: `${system}: ${issue.messageEn}`,
+      location: { file: issue.source.file, line: issue.source.line, subject: system },
+      items: issue.setting === 'quality' ? LENGTH_ITEMS : LOCKOUT_ITEMS,
+      detail: { setting: issue.source.text },
+    });
+  }
+
   const { minLength } = policy;
   if (!minLength) {
     findings.push(unknown('password.min-length', system, LENGTH_ITEMS, '密碼最小長度', 'minimum length', file));

@@ -1,5 +1,6 @@
 import { CheckInputError } from '../types.ts';
-import type { PasswordPolicy, Setting, Source } from './policy.ts';
+import { judgeModule, type StackEntry } from './judge-pam-stack.ts';
+import type { PasswordPolicy, Setting, Source, StackIssue } from './policy.ts';
 
 /** Logical lines without comments: [1-based line, content]; backslash continuations are joined. */
 function readLines(text: string): Array<[number, string]> {
@@ -61,13 +62,7 @@ export function parseKeyValueConf(file: string, text: string): Map<string, { val
   return values;
 }
 
-export interface PamEntry {
-  type: string;
-  control: string;
-  module: string;
-  args: Map<string, string>;
-  source: Source;
-}
+export type PamEntry = StackEntry;
 
 /**
  * Parses a PAM stack file and follows `include`/`substack`/`@include` into other supplied files
@@ -77,6 +72,7 @@ export function expandPamStack(
   file: string,
   files: Map<string, string>,
   seen: Set<string> = new Set(),
+  scope = '',
 ): PamEntry[] {
   const text = files.get(file);
   if (text === undefined) {
@@ -91,7 +87,7 @@ export function expandPamStack(
     const source: Source = { file, line, text: content };
     const debianInclude = /^@include\s+(\S+)$/.exec(content);
     if (debianInclude) {
-      entries.push(...expandPamStack(debianInclude[1], files, new Set(seen)));
+      entries.push(...expandPamStack(debianInclude[1], files, new Set(seen), scope));
       continue;
     }
     // type control module [args]; control may be [value=action ...].
@@ -101,7 +97,9 @@ export function expandPamStack(
     }
     const [, type, control, module, rest] = match;
     if (control === 'include' || control === 'substack') {
-      entries.push(...expandPamStack(module, files, new Set(seen)).filter((entry) => entry.type === type.toLowerCase()));
+      // A substack is one module of its caller for jumps; an include is inlined.
+      const innerScope = control === 'substack' ? `${scope}/${file.replace(/\//g, '|')}@${line}` : scope;
+      entries.push(...expandPamStack(module, files, new Set(seen), innerScope).filter((entry) => entry.type === type.toLowerCase()));
       continue;
     }
     const args = new Map<string, string>();
@@ -109,7 +107,7 @@ export function expandPamStack(
       const [key, ...value] = argument.split('=');
       args.set(key, value.join('='));
     }
-    entries.push({ type: type.toLowerCase(), control, module: module.replace(/^.*\//, ''), args, source });
+    entries.push({ type: type.toLowerCase(), control: control.toLowerCase(), module: module.replace(/^.*\//, ''), args, source, scope });
   }
   return entries;
 }
@@ -156,6 +154,7 @@ const PAM_ROOTS = ['common-password', 'common-auth', 'system-auth', 'password-au
  */
 export function readLinuxPolicy(files: LinuxPolicyFiles): PasswordPolicy {
   const policy: PasswordPolicy = {};
+  const issues: StackIssue[] = [];
   const loginDefs = files.loginDefs ? parseLoginDefs(files.loginDefs.file, files.loginDefs.text) : {};
   if (loginDefs.maxAgeDays) {
     policy.maxAgeDays = loginDefs.maxAgeDays;
@@ -170,10 +169,12 @@ export function readLinuxPolicy(files: LinuxPolicyFiles): PasswordPolicy {
     entries.push(...expandPamStack(name, files.pam));
   }
 
-  const quality = entries.find(
-    (entry) => entry.type === 'password' && (entry.module === 'pam_pwquality.so' || entry.module === 'pam_cracklib.so'),
-  );
-  if (quality || (!hasPam && pwquality)) {
+  const { quality, qualityIssues } = findEnforcedQuality(entries, pwquality);
+  const isConfOnlyEnforced = !hasPam && pwquality !== undefined && readEnforcingOff(new Map(), pwquality) === undefined;
+  if (!hasPam && pwquality && !isConfOnlyEnforced) {
+    qualityIssues.push(enforcingOffIssue(readEnforcingOff(new Map(), pwquality)!));
+  }
+  if (quality || isConfOnlyEnforced) {
     const isCracklib = quality?.module === 'pam_cracklib.so';
     const conf = isCracklib ? undefined : pwquality;
     const origin: Source = quality?.source ?? { file: files.pwqualityConf!.file };
@@ -208,27 +209,22 @@ export function readLinuxPolicy(files: LinuxPolicyFiles): PasswordPolicy {
     } else if (quality) {
       policy.minClasses = { value: 0, source: origin };
     }
-  } else if (hasPam && entries.some((entry) => entry.type === 'password')) {
-    // The stack was seen and loads no quality module: only login.defs' PASS_MIN_LEN could apply (it does not under PAM).
-    const origin = entries.find((entry) => entry.type === 'password')!.source;
+  } else if (qualityIssues.length > 0 || (hasPam && entries.some((entry) => entry.type === 'password'))) {
+    // No quality module is enforced: only login.defs' PASS_MIN_LEN could apply (it does not under PAM).
+    const origin = qualityIssues[0]?.source ?? entries.find((entry) => entry.type === 'password')!.source;
+    const why = qualityIssues[0]?.messageEn ?? 'no pam_pwquality/pam_cracklib in the password stack';
     policy.requiresDigit = { value: false, source: origin };
     policy.requiresLetter = { value: false, source: origin };
     policy.requiresSymbol = { value: false, source: origin };
     policy.minClasses = { value: 0, source: origin };
-    policy.minLength = { value: 1, source: { ...origin, text: 'no pam_pwquality/pam_cracklib in the password stack' } };
+    policy.minLength = { value: 1, source: { ...origin, text: why } };
   }
+  issues.push(...qualityIssues);
 
-  const lockModule = entries.find(
-    (entry) => entry.type === 'auth' && (entry.module === 'pam_faillock.so' || entry.module === 'pam_tally2.so' || entry.module === 'pam_tally.so'),
-  );
-  if (lockModule) {
-    const conf = lockModule.module === 'pam_faillock.so' ? faillock : undefined;
-    const deny = readNumber('deny', lockModule.args, conf, lockModule.source);
-    // pam_faillock defaults to deny=3; pam_tally2 without deny never locks.
-    policy.lockoutThreshold = deny ?? {
-      value: lockModule.module === 'pam_faillock.so' ? 3 : 0,
-      source: { ...lockModule.source, text: `${lockModule.source.text} (default deny)` },
-    };
+  const lockout = judgeLockout(entries, faillock);
+  issues.push(...lockout.issues);
+  if (lockout.threshold) {
+    policy.lockoutThreshold = lockout.threshold;
   } else if (hasPam && entries.some((entry) => entry.type === 'auth')) {
     const origin = entries.find((entry) => entry.type === 'auth')!.source;
     policy.lockoutThreshold = { value: 0, source: { ...origin, text: 'no pam_faillock/pam_tally2 in the auth stack' } };
@@ -238,5 +234,123 @@ export function readLinuxPolicy(files: LinuxPolicyFiles): PasswordPolicy {
       ? { value: parseInteger(deny.value, deny.source.file, deny.source.line!, 'deny'), source: deny.source }
       : { value: 3, source: { file: files.faillockConf!.file, text: 'deny not set (default 3)' } };
   }
+  if (issues.length > 0) {
+    policy.stackIssues = issues;
+  }
   return policy;
+}
+
+type ConfValues = Map<string, { value: string; source: Source }>;
+
+/** The source of `enforcing=0` (argument first, then pwquality.conf), or undefined when enforcing. */
+function readEnforcingOff(args: Map<string, string>, conf: ConfValues | undefined, line?: Source): Source | undefined {
+  if (args.has('enforcing')) {
+    return Number(args.get('enforcing')) === 0 ? line : undefined;
+  }
+  const fromConf = conf?.get('enforcing');
+  return fromConf && Number(fromConf.value) === 0 ? fromConf.source : undefined;
+}
+
+function enforcingOffIssue(source: Source): StackIssue {
+  return {
+    setting: 'quality',
+    status: 'fail',
+    message: 'pam_pwquality 設定 enforcing = 0：不符合原則的密碼只會警告、仍可設定，未實際強制。',
+    messageEn: 'pam_pwquality has enforcing = 0: weak passwords are only warned about and still accepted, so quality is not enforced.',
+    source,
+  };
+}
+
+/** The first pam_pwquality / pam_cracklib line the stack enforces, and why the others are not. */
+function findEnforcedQuality(entries: PamEntry[], pwquality: ConfValues | undefined): { quality?: PamEntry; qualityIssues: StackIssue[] } {
+  const qualityIssues: StackIssue[] = [];
+  const lines = entries.filter((entry) => entry.type === 'password' && (entry.module === 'pam_pwquality.so' || entry.module === 'pam_cracklib.so'));
+  for (const line of lines) {
+    const judgement = judgeModule(entries, line, 'authtok_err');
+    if (!judgement.isEnforced) {
+      qualityIssues.push({ setting: 'quality', status: 'fail', message: `${judgement.reason}。`, messageEn: `${judgement.reasonEn}.`, source: line.source });
+      continue;
+    }
+    const off = line.module === 'pam_pwquality.so' ? readEnforcingOff(line.args, pwquality, line.source) : undefined;
+    if (off) {
+      qualityIssues.push(enforcingOffIssue(off));
+      continue;
+    }
+    return { quality: line, qualityIssues: [] };
+  }
+  return { qualityIssues };
+}
+
+function notLocking(message: string, messageEn: string, source: Source): StackIssue {
+  return { setting: 'lockout', status: 'fail', message, messageEn, source };
+}
+
+/**
+ * Lock-out as the auth stack enforces it. pam_faillock locks only with an enforced `preauth` line
+ * (refuses a locked account) and an `authfail` line reached when the password is wrong (counts the
+ * failure); without `authsucc` or an `account … pam_faillock.so` line the count is never reset (a
+ * warning). pam_tally2 / pam_tally is one enforced line.
+ */
+function judgeLockout(entries: PamEntry[], faillock: ConfValues | undefined): { threshold?: Setting<number>; issues: StackIssue[] } {
+  const faillockLines = entries.filter((entry) => entry.type === 'auth' && entry.module === 'pam_faillock.so');
+  if (faillockLines.length > 0) {
+    const issues: StackIssue[] = [];
+    const preauth = faillockLines.find((entry) => entry.args.has('preauth'));
+    const authfail = faillockLines.find((entry) => entry.args.has('authfail'));
+    const authsucc = faillockLines.find((entry) => entry.args.has('authsucc'));
+    const accountLine = entries.find((entry) => entry.type === 'account' && entry.module === 'pam_faillock.so');
+    const anchor = (preauth ?? authfail ?? faillockLines[0]).source;
+    if (!preauth) {
+      issues.push(notLocking(
+        'pam_faillock 缺少 preauth 行：已鎖定的帳號仍可以正確密碼登入，未實際鎖定。',
+        'pam_faillock has no preauth line: a locked account still signs in with the right password, so nothing is locked.',
+        anchor,
+      ));
+    } else {
+      const judgement = judgeModule(entries, preauth, 'auth_err', 'success');
+      if (!judgement.isEnforced) {
+        issues.push(notLocking(`${judgement.reason}（preauth），已鎖定的帳號仍可登入。`, `${judgement.reasonEn} (preauth); a locked account can still sign in.`, preauth.source));
+      }
+    }
+    if (!authfail) {
+      issues.push(notLocking(
+        'pam_faillock 缺少 authfail 行：密碼錯誤不會被計數，帳號永不鎖定。',
+        'pam_faillock has no authfail line: failed passwords are not counted, so the account is never locked.',
+        anchor,
+      ));
+    } else {
+      const judgement = judgeModule(entries, authfail, 'auth_err', 'auth_err');
+      if (!judgement.isEnforced) {
+        issues.push(notLocking(`${judgement.reason}（authfail），密碼錯誤不會使帳號鎖定。`, `${judgement.reasonEn} (authfail); failed passwords do not lock the account.`, authfail.source));
+      }
+    }
+    if (issues.length > 0) {
+      return { threshold: { value: 0, source: { ...issues[0].source, text: issues[0].messageEn } }, issues };
+    }
+    if (!authsucc && !accountLine) {
+      issues.push({
+        setting: 'lockout',
+        status: 'warning',
+        message: 'pam_faillock 沒有 authsucc 行，也沒有 account 類型的 pam_faillock 行：登入成功後失敗次數不會歸零。',
+        messageEn: 'pam_faillock has neither an authsucc line nor an account line: the failure count is never reset after a successful login.',
+        source: anchor,
+      });
+    }
+    const withDeny = [authfail!, preauth!].find((entry) => entry.args.has('deny')) ?? preauth!;
+    const deny = readNumber('deny', withDeny.args, faillock, withDeny.source);
+    // pam_faillock defaults to deny=3.
+    return { threshold: deny ?? { value: 3, source: { ...preauth!.source, text: `${preauth!.source.text} (default deny)` } }, issues };
+  }
+  const tally = entries.find((entry) => entry.type === 'auth' && (entry.module === 'pam_tally2.so' || entry.module === 'pam_tally.so'));
+  if (!tally) {
+    return { issues: [] };
+  }
+  const judgement = judgeModule(entries, tally, 'auth_err');
+  if (!judgement.isEnforced) {
+    const issue = notLocking(`${judgement.reason}，帳號不會鎖定。`, `${judgement.reasonEn}; the account is not locked.`, tally.source);
+    return { threshold: { value: 0, source: { ...tally.source, text: issue.messageEn } }, issues: [issue] };
+  }
+  // pam_tally2 without deny never locks.
+  const deny = readNumber('deny', tally.args, undefined, tally.source);
+  return { issues: [], threshold: deny ?? { value: 0, source: { ...tally.source, text: `${tally.source.text} (default deny)` } } };
 }

@@ -22,6 +22,7 @@ const GOOD_DEBIAN_AUTH = [
   'auth required pam_faillock.so preauth',
   'auth [success=1 default=ignore] pam_unix.so nullok',
   'auth [default=die] pam_faillock.so authfail deny=3',
+  'auth sufficient pam_faillock.so authsucc',
 ].join('\n');
 
 describe('Linux PAM stack', () => {
@@ -58,12 +59,28 @@ describe('Linux PAM stack', () => {
     }
   });
 
+  const FAILLOCK = (preauth: string, authfail = 'auth [default=die] pam_faillock.so authfail', tail = 'account required pam_faillock.so') =>
+    [preauth, 'auth [success=1 default=ignore] pam_unix.so nullok', authfail, 'auth sufficient pam_faillock.so authsucc', tail].join('\n');
+
   it.each([
-    ['deny=3', 'auth required pam_faillock.so preauth deny=3', 'pass'],
-    ['deny=5', 'auth required pam_faillock.so preauth deny=5', 'fail'],
-    ['deny=0', 'auth required pam_faillock.so preauth deny=0', 'fail'],
-    ['faillock default', 'auth required pam_faillock.so preauth', 'pass'],
+    ['deny=3', FAILLOCK('auth required pam_faillock.so preauth deny=3'), 'pass'],
+    ['deny=5', FAILLOCK('auth required pam_faillock.so preauth deny=5'), 'fail'],
+    ['deny=0', FAILLOCK('auth required pam_faillock.so preauth deny=0'), 'fail'],
+    ['deny on the authfail line', FAILLOCK('auth required pam_faillock.so preauth', 'auth [default=die] pam_faillock.so authfail deny=3'), 'pass'],
+    ['faillock default', FAILLOCK('auth required pam_faillock.so preauth'), 'pass'],
+    ['Debian stack', GOOD_DEBIAN_AUTH, 'pass'],
+    ['preauth only', 'auth required pam_faillock.so preauth deny=3', 'fail'],
+    ['authfail only', 'auth [success=1 default=ignore] pam_unix.so\nauth [default=die] pam_faillock.so authfail deny=3', 'fail'],
+    ['optional preauth', FAILLOCK('auth optional pam_faillock.so preauth deny=3'), 'fail'],
+    ['sufficient preauth', FAILLOCK('auth sufficient pam_faillock.so preauth deny=3'), 'fail'],
+    ['optional authfail', FAILLOCK('auth required pam_faillock.so preauth deny=3', 'auth optional pam_faillock.so authfail'), 'fail'],
+    [
+      'pam_unix jumps over authfail on failure too',
+      'auth required pam_faillock.so preauth deny=3\nauth [success=1 default=1] pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth sufficient pam_faillock.so authsucc',
+      'fail',
+    ],
     ['tally2 deny=3', 'auth required pam_tally2.so deny=3 onerr=fail', 'pass'],
+    ['optional tally2', 'auth optional pam_tally2.so deny=3 onerr=fail', 'fail'],
     ['tally2 without deny', 'auth required pam_tally2.so onerr=fail', 'fail'],
     ['no lock module', 'auth required pam_unix.so', 'fail'],
     ['commented faillock', '# auth required pam_faillock.so deny=3\nauth required pam_unix.so', 'fail'],
@@ -72,21 +89,77 @@ describe('Linux PAM stack', () => {
     expect(statusOf(result, 'password.lockout')).toBe(status);
   });
 
-  it('takes deny from faillock.conf when the stack loads pam_faillock without deny=', async () => {
+  it('says why an optional faillock preauth does not lock, pointing at its line', async () => {
+    const result = await run([{ name: 'common-auth', text: FAILLOCK('auth optional pam_faillock.so preauth deny=3') }]);
+    const finding = result.findings.find((entry) => entry.rule === 'password.pam-not-enforced');
+    expect(finding).toMatchObject({ status: 'fail', location: { file: 'common-auth', line: 1 }, items: ['CSIM:8.3.e', 'ETECH:9'] });
+    expect(finding?.messageEn).toContain('optional');
+  });
+
+  it('warns when faillock never resets the count (no authsucc, no account line)', async () => {
+    const result = await run([{ name: 'common-auth', text: 'auth required pam_faillock.so preauth\nauth [success=1 default=ignore] pam_unix.so\nauth [default=die] pam_faillock.so authfail' }]);
+    expect(statusOf(result, 'password.lockout')).toBe('pass');
+    expect(statusOf(result, 'password.pam-faillock-reset')).toBe('warning');
+  });
+
+  it.each([
+    ['optional pwquality', 'password optional pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1\npassword required pam_unix.so', 'optional'],
+    ['sufficient pwquality', 'password sufficient pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1\npassword required pam_unix.so', 'sufficient'],
+    [
+      'a jump over pwquality',
+      'password [success=1 default=ignore] pam_unix.so obscure\npassword requisite pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1\npassword requisite pam_deny.so',
+      'jumps over pam_pwquality.so',
+    ],
+    [
+      'sufficient pam_unix before pwquality',
+      'password sufficient pam_unix.so\npassword requisite pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1',
+      'jumps over pam_pwquality.so',
+    ],
+    ['enforcing=0 argument', 'password requisite pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1 enforcing=0', 'enforcing = 0'],
+  ])('quality not enforced: %s', async (_label, text, why) => {
+    const result = await run([{ name: 'common-password', text }]);
+    expect(statusOf(result, 'password.min-length')).toBe('fail');
+    expect(statusOf(result, 'password.complexity')).toBe('fail');
+    const finding = result.findings.find((entry) => entry.rule === 'password.pam-not-enforced');
+    expect(finding?.status).toBe('fail');
+    expect(finding?.messageEn).toContain(why);
+  });
+
+  it('a jump that lands on pwquality (not over it) keeps it enforced', async () => {
+    const text = 'password [success=1 default=ignore] pam_sss.so\npassword requisite pam_deny.so\npassword requisite pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1';
+    const result = await run([{ name: 'common-password', text }]);
+    expect(statusOf(result, 'password.min-length')).toBe('pass');
+    expect(statusOf(result, 'password.pam-not-enforced')).toBe('pass');
+  });
+
+  it('counts a substack as one module when following a jump', async () => {
     const result = await run([
-      { name: 'system-auth', text: 'auth required pam_faillock.so preauth\npassword requisite pam_pwquality.so' },
-      { name: 'faillock.conf', text: '# deny = 3\ndeny = 6\n' },
-      { name: 'pwquality.conf', text: 'minlen = 4\n' },
+      { name: 'system-auth', text: 'password [success=1 default=ignore] pam_sss.so\npassword substack extra\npassword requisite pam_pwquality.so minlen=12 dcredit=-1 lcredit=-1' },
+      { name: 'extra', text: 'password optional pam_echo.so a\npassword optional pam_echo.so b\npassword optional pam_echo.so c' },
     ]);
-    const lockout = result.findings.find((finding) => finding.rule === 'password.lockout');
-    expect(lockout?.location).toMatchObject({ file: 'faillock.conf', line: 2 });
+    expect(statusOf(result, 'password.min-length')).toBe('pass');
+  });
+
+  it('enforcing = 0 in pwquality.conf disables the PAM line that reads it', async () => {
+    const result = await run([
+      { name: 'common-password', text: 'password requisite pam_pwquality.so retry=3' },
+      { name: 'pwquality.conf', text: 'minlen = 12\ndcredit = -1\nlcredit = -1\nenforcing = 0\n' },
+    ]);
+    const finding = result.findings.find((entry) => entry.rule === 'password.pam-not-enforced');
+    expect(finding?.location).toMatchObject({ file: 'pwquality.conf', line: 4 });
+    expect(statusOf(result, 'password.min-length')).toBe('fail');
+  });
+
+  it('enforcing = 0 in pwquality.conf fails even without the PAM stack', async () => {
+    const result = await run([{ name: 'pwquality.conf', text: 'minlen = 12\ndcredit = -1\nlcredit = -1\nenforcing = 0\n' }]);
+    expect(statusOf(result, 'password.pam-not-enforced')).toBe('fail');
     expect(statusOf(result, 'password.min-length')).toBe('fail');
   });
 
   it('follows include into another supplied file, keeping only the same type', () => {
     const files = new Map([
       ['system-auth', 'auth include password-auth\npassword substack password-auth'],
-      ['password-auth', 'auth required pam_faillock.so deny=3\npassword requisite pam_pwquality.so minlen=9\nsession required pam_limits.so'],
+      ['password-auth', 'auth required pam_faillock.so preauth deny=3\npassword requisite pam_pwquality.so minlen=9\nsession required pam_limits.so'],
     ]);
     const entries = expandPamStack('system-auth', files);
     expect(entries.map((entry) => `${entry.type} ${entry.module}`)).toEqual([

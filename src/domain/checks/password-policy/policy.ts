@@ -30,6 +30,19 @@ export interface PasswordPolicy {
   lockoutThreshold?: Setting<number>;
   /** Maximum password age in days; 0 means never expires. */
   maxAgeDays?: Setting<number>;
+  /** Modules the configuration loads but does not enforce (PAM control field, jumps, enforcing=0). */
+  stackIssues?: StackIssue[];
+}
+
+/** A module that is configured but does not do what it seems to (Linux PAM). */
+export interface StackIssue {
+  /** Which rule it undermines. */
+  setting: 'quality' | 'lockout';
+  /** `fail`: the setting is not enforced; `warning`: enforced with a gap. */
+  status: 'fail' | 'warning';
+  message: string;
+  messageEn: string;
+  source: Source;
 }
 
 /** Merges policies; later values win, as a later file overrides an earlier one. */
