@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { App, AppDeps } from '../app.ts';
 import { requestContext } from '../app.ts';
 import { authorize } from '../auth/policy.ts';
-import { createUser, resetMfa, unlockUser, resetPassword } from '../auth/auth-service.ts';
-import { inPlatformTransaction, inTenantTransaction, ROLES, visibleFirmIds } from '../context.ts';
+import { addFirmMember, changeMemberRoles, manageCredentials } from '../auth/account-administration.ts';
+import { inPlatformTransaction, inTenantTransaction, ROLES, visibleFirmIds, type Role } from '../context.ts';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { firmScope } from './index.ts';
@@ -133,20 +133,9 @@ export async function registerFirmRoutes(app: App, deps: AppDeps): Promise<void>
   }, async (request, reply) => {
     const firmId = firmScope(request, 'user:manage');
     const context = requestContext(request);
-    const created = await inTenantTransaction(deps.db, [firmId], async (tx) => {
-      const existing = await tx.query<{ id: string }>("SELECT id FROM users WHERE email = lower($1)", [request.body.email]);
-      if (existing.rows[0]) {
-        for (const role of request.body.roles) {
-          await tx.query('INSERT INTO memberships (user_id, firm_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [existing.rows[0].id, firmId, role]);
-        }
-        await appendAuditEvent(tx, context, { firmId, entity: 'membership', entityId: existing.rows[0].id, action: 'membership.granted', after: { roles: request.body.roles } });
-        return { id: existing.rows[0].id, email: request.body.email.toLowerCase(), initialPassword: null };
-      }
-      return createUser(tx, context, {
-        email: request.body.email, displayName: request.body.displayName,
-        memberships: request.body.roles.map((role) => ({ firmId, role: role as never })),
-      });
-    });
+    // Every firm is visible here: whether the e-mail names an account of another firm decides the answer.
+    const created = await inTenantTransaction(deps.db, '*', (tx) =>
+      addFirmMember(tx, context, { firmId, email: request.body.email, displayName: request.body.displayName, roles: request.body.roles as Role[] }));
     return reply.status(201).send(created);
   });
 
@@ -155,16 +144,8 @@ export async function registerFirmRoutes(app: App, deps: AppDeps): Promise<void>
   }, async (request) => {
     const firmId = firmScope(request, 'user:manage');
     const context = requestContext(request);
-    return inTenantTransaction(deps.db, [firmId], async (tx) => {
-      const before = (await tx.query<{ role: string }>('SELECT role FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, request.params.userId])).rows.map((row) => row.role);
-      if (before.length === 0) throw new AppError('NOT_FOUND', '此使用者不屬於本公司', { messageEn: 'user is not a member of this firm' });
-      await tx.query('DELETE FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, request.params.userId]);
-      for (const role of request.body.roles) {
-        await tx.query('INSERT INTO memberships (user_id, firm_id, role) VALUES ($1, $2, $3)', [request.params.userId, firmId, role]);
-      }
-      await appendAuditEvent(tx, context, { firmId, entity: 'membership', entityId: request.params.userId, action: 'membership.changed', before, after: request.body.roles });
-      return { roles: request.body.roles };
-    });
+    return inTenantTransaction(deps.db, [firmId], (tx) =>
+      changeMemberRoles(tx, context, { firmId, userId: request.params.userId, roles: request.body.roles as Role[] }));
   });
 
   for (const [action, summary] of [['unlock', '解除鎖定'], ['reset-mfa', '重設多因子驗證'], ['reset-password', '重設密碼（一次性密碼）']] as const) {
@@ -173,15 +154,8 @@ export async function registerFirmRoutes(app: App, deps: AppDeps): Promise<void>
     }, async (request) => {
       const firmId = firmScope(request, 'user:manage');
       const context = requestContext(request);
-      return inTenantTransaction(deps.db, [firmId], async (tx) => {
-        const member = await tx.query('SELECT 1 FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, request.params.userId]);
-        if (member.rows.length === 0) throw new AppError('NOT_FOUND', '此使用者不屬於本公司', { messageEn: 'user is not a member of this firm' });
-        const email = (await tx.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [request.params.userId])).rows[0].email;
-        if (action === 'unlock') await unlockUser(tx, context, email);
-        if (action === 'reset-mfa') await resetMfa(tx, context, email);
-        if (action === 'reset-password') return { ok: true, initialPassword: await resetPassword(tx, context, email) };
-        return { ok: true };
-      });
+      // Every firm is visible here: the account's memberships in other firms decide whether it may be touched.
+      return inTenantTransaction(deps.db, '*', (tx) => manageCredentials(tx, context, { firmId, userId: request.params.userId, action }));
     });
   }
 }
