@@ -3,6 +3,7 @@
  * maker-checker review, lock and reopen, carrying evidence forward.
  */
 import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, signIn, signInWithMfa, type Session, type TestRuntime } from '../support/harness.ts';
 import type { App } from '../../src/server/app.ts';
@@ -61,8 +62,8 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-async function createCampaign(firmId: string, period: string, session = ciso) {
-  const response = await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/campaigns`, headers: session.headers, payload: { document: 'CSIM', version: '112', cycle: 'monthly', period } });
+async function createCampaign(firmId: string, period: string, session = ciso, extra: Record<string, unknown> = {}) {
+  const response = await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/campaigns`, headers: session.headers, payload: { document: 'CSIM', version: '112', cycle: 'monthly', period, ...extra } });
   expect(response.statusCode, response.body).toBe(201);
   return response.json() as { campaign: { id: string; status: string; progress: { total: number } }; needsAnswer: { id: string }[]; carriedForward: number };
 }
@@ -271,3 +272,88 @@ describe('carrying evidence forward', () => {
     expect(next.result).toBeNull();
   });
 });
+
+describe('evidence links follow item locking and stay pinned once reviewed', () => {
+  const deps = () => ({ db: runtime.db, blobs: runtime.blobs, maxUploadBytes: 1_000_000 });
+  const asAssessor = () => ({ ...systemContext('cli'), actor: { ...systemContext().actor, userId: assessorId } });
+  const upload = (title: string, content: string, campaignItemIds: string[] = []) => addEvidence(deps(), asAssessor(), {
+    firmId: onlineFirm, file: { fileName: `${title}.txt`, stream: Readable.from([Buffer.from(content)]) },
+    metadata: { title, itemIds: [], collectedOn: '2024-10-15', campaignItemIds },
+  });
+  const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (error: { code?: string; message: string }) => error);
+
+  it('bumps the item revision when evidence is linked, so a stale save cannot drop the link', async () => {
+    const campaignId = (await createCampaign(onlineFirm, '2024-10', ciso, { carryForward: false })).campaign.id;
+    const [item] = await listItems(onlineFirm, campaignId);
+    const evidence = await upload('colleague-link', '同事剛上傳的佐證\n', [item.id]);
+    const [linked] = await listItems(onlineFirm, campaignId);
+    expect(linked.revision).toBe(item.revision + 1);
+    expect(linked.evidence.map((entry) => entry.id)).toEqual([evidence.id]);
+
+    const stale = await app.inject({
+      method: 'PUT', url: `/api/v1/firms/${onlineFirm}/campaigns/${campaignId}/items/${item.id}`, headers: ciso.headers,
+      payload: { revision: item.revision, result: 'compliant', evidenceIds: [] },
+    });
+    expect(stale.statusCode).toBe(409);
+    const [still] = await listItems(onlineFirm, campaignId);
+    expect(still.evidence.map((entry) => entry.id)).toEqual([evidence.id]);
+  });
+
+  it('refuses links to submitted and approved items; an approved campaign keeps showing and exporting the version it approved', async () => {
+    const campaignId = (await createCampaign(onlineFirm, '2024-11', ciso, { carryForward: false })).campaign.id;
+    const items = await listItems(onlineFirm, campaignId);
+    const v1 = await upload('firewall-review', '防火牆規則檢視 第一版\n', [items[0].id]);
+    const v1Sha = v1.versions[0].sha256;
+    const fresh = await listItems(onlineFirm, campaignId);
+    const bulk = await app.inject({
+      method: 'POST', url: `/api/v1/firms/${onlineFirm}/campaigns/${campaignId}/items/bulk`, headers: assessor.headers,
+      payload: { items: fresh.map((item) => ({ itemId: item.id, revision: item.revision })), result: 'compliant' },
+    });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/firms/${onlineFirm}/campaigns/${campaignId}/submit`, headers: assessor.headers, payload: {} })).statusCode).toBe(200);
+
+    const whileSubmitted = await errorOf(upload('late-evidence', '送覆核後才補的佐證\n', [items[0].id]));
+    expect(whileSubmitted?.code).toBe('INVALID_STATE');
+    expect(whileSubmitted?.message).toContain('不能連結佐證');
+    const late = await app.inject({ method: 'GET', url: `/api/v1/firms/${onlineFirm}/evidence`, headers: assessor.headers });
+    expect(late.json().evidence.map((entry: { title: string }) => entry.title)).not.toContain('late-evidence');
+
+    const submitted = await listItems(onlineFirm, campaignId);
+    const review = await app.inject({
+      method: 'POST', url: `/api/v1/firms/${onlineFirm}/campaigns/${campaignId}/review`, headers: reviewer.headers,
+      payload: { decisions: submitted.map((item) => ({ itemId: item.id, revision: item.revision, decision: 'approve' })) },
+    });
+    expect(review.json().campaign.status, review.body).toBe('approved');
+    const whileApproved = await errorOf(upload('after-approval', '核定後的佐證\n', [items[0].id]));
+    expect(whileApproved?.code).toBe('LOCKED');
+
+    const v2 = await app.inject({
+      method: 'POST', url: `/api/v1/firms/${onlineFirm}/evidence/${v1.id}/versions`, 
+      ...multipartFile('firewall-review-v2.txt', Buffer.from('防火牆規則檢視 第二版（核定後）\n')),
+    });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect(v2.json().versions).toHaveLength(2);
+
+    const [approved] = await listItems(onlineFirm, campaignId);
+    const shown = approved.evidence[0] as unknown as { id: string; version: number; sha256: string; fileName: string };
+    expect(shown).toMatchObject({ id: v1.id, version: 1, sha256: v1Sha, fileName: 'firewall-review.txt' });
+    const download = await app.inject({ method: 'GET', url: `/api/v1/firms/${onlineFirm}/evidence/${v1.id}/download?version=${shown.version}`, headers: reviewer.headers });
+    expect(download.body).toContain('第一版');
+
+    const exported = await app.inject({ method: 'GET', url: `/api/v1/firms/${onlineFirm}/campaigns/${campaignId}/checklist.xlsx`, headers: ciso.headers });
+    expect(exported.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(exported.rawPayload as never);
+    const cells = workbook.worksheets[0].getSheetValues().flat().map(String);
+    expect(cells.some((cell) => cell.includes(v1Sha.slice(0, 12)) && cell.includes('第 1 版'))).toBe(true);
+  });
+});
+
+function multipartFile(fileName: string, content: Buffer): { headers: Record<string, string>; payload: Buffer } {
+  const boundary = `----anjian${Math.random().toString(16).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    content, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { headers: { ...ciso.headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload };
+}

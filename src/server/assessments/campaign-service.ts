@@ -146,7 +146,10 @@ export interface ItemEvidenceView {
   validUntil: string | null;
   validity: 'valid' | 'expiring' | 'expired';
   isDeleted: boolean;
+  /** The version pinned when the evidence was linked (download it with `?version=`), its file and SHA-256. */
+  version: number | null;
   fileName: string | null;
+  sha256: string | null;
 }
 
 export interface CampaignItemView {
@@ -265,10 +268,16 @@ function toCampaignViewFromProgress(row: CampaignRow, items: readonly ProgressIt
 }
 
 async function loadItemEvidence(tx: Queryable, itemIds: string[], today: string): Promise<Map<string, ItemEvidenceView[]>> {
-  const rows = (await tx.query<{ campaign_item_id: string; id: string; title: string; valid_until: string | null; deleted_at: Date | null; file_name: string | null }>(
+  // The pinned version of each link; links from before pinning fall back to the latest version.
+  const rows = (await tx.query<{ campaign_item_id: string; id: string; title: string; valid_until: string | null; deleted_at: Date | null; version: number | null; file_name: string | null; sha256: string | null }>(
     `SELECT l.campaign_item_id, e.id, e.title, e.valid_until::text AS valid_until, e.deleted_at,
-       (SELECT v.file_name FROM evidence_versions v WHERE v.evidence_id = e.id ORDER BY v.version DESC LIMIT 1) AS file_name
+       coalesce(l.evidence_version, v.version) AS version, v.file_name, coalesce(l.sha256, v.sha256) AS sha256
      FROM campaign_item_evidence l JOIN evidence e ON e.id = l.evidence_id
+     LEFT JOIN LATERAL (
+       SELECT version, file_name, sha256 FROM evidence_versions
+       WHERE evidence_id = e.id AND (l.evidence_version IS NULL OR version = l.evidence_version)
+       ORDER BY version DESC LIMIT 1
+     ) v ON true
      WHERE l.campaign_item_id = ANY($1::uuid[]) ORDER BY e.title`,
     [itemIds],
   )).rows;
@@ -276,7 +285,8 @@ async function loadItemEvidence(tx: Queryable, itemIds: string[], today: string)
   for (const row of rows) {
     const list = byItem.get(row.campaign_item_id) ?? [];
     list.push({
-      id: row.id, title: row.title, validUntil: row.valid_until, isDeleted: row.deleted_at !== null, fileName: row.file_name,
+      id: row.id, title: row.title, validUntil: row.valid_until, isDeleted: row.deleted_at !== null,
+      version: row.version === null ? null : Number(row.version), fileName: row.file_name, sha256: row.sha256,
       validity: classifyEvidenceValidity(row.valid_until, today, EXPIRING_WITHIN_DAYS),
     });
     byItem.set(row.campaign_item_id, list);
@@ -468,12 +478,13 @@ async function carryForward(tx: Queryable, context: RequestContext, campaign: Ca
   )).rows[0];
   if (!previous) return 0;
   const inserted = await tx.query<{ campaign_item_id: string }>(
-    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id)
-     SELECT DISTINCT n.id, l.evidence_id, n.firm_id
+    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256)
+     SELECT DISTINCT n.id, l.evidence_id, n.firm_id, v.version, v.sha256
      FROM campaign_items n
      JOIN campaign_items p ON p.campaign_id = $2 AND (p.lineage = n.lineage OR p.item_id = n.item_id)
      JOIN campaign_item_evidence l ON l.campaign_item_id = p.id
      JOIN evidence e ON e.id = l.evidence_id
+     LEFT JOIN LATERAL (SELECT version, sha256 FROM evidence_versions WHERE evidence_id = e.id ORDER BY version DESC LIMIT 1) v ON true
      WHERE n.campaign_id = $1 AND e.deleted_at IS NULL AND (e.valid_until IS NULL OR e.valid_until >= $3::date)
        AND n.review_state IN ('pending', 'returned')
      ON CONFLICT DO NOTHING
@@ -481,6 +492,8 @@ async function carryForward(tx: Queryable, context: RequestContext, campaign: Ca
     [campaign.id, previous.id, campaign.period_start],
   );
   if (inserted.rows.length > 0) {
+    // The items changed: a save based on what was read before is now stale.
+    await tx.query('UPDATE campaign_items SET revision = revision + 1 WHERE id = ANY($1::uuid[])', [[...new Set(inserted.rows.map((row) => row.campaign_item_id))]]);
     await appendAuditEvent(tx, context, {
       firmId: campaign.firm_id, entity: 'campaign', entityId: campaign.id, action: 'campaign.evidence_carried_forward',
       detail: { from: previous.id, fromPeriod: previous.period, links: inserted.rows.length },
@@ -557,6 +570,10 @@ export async function listCampaignItems(
   });
 }
 
+/**
+ * Sets the item's evidence links to `evidenceIds`: links no longer wanted go, links kept keep their
+ * pinned version, new links pin the evidence's latest version. The caller has checked the revision.
+ */
 async function linkEvidence(tx: Queryable, firmId: string, row: ItemRow, evidenceIds: readonly string[]): Promise<void> {
   const unique = [...new Set(evidenceIds)];
   const found = new Set((await tx.query<{ id: string }>(
@@ -564,10 +581,21 @@ async function linkEvidence(tx: Queryable, firmId: string, row: ItemRow, evidenc
   )).rows.map((entry) => entry.id));
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length > 0) throw validation(missing.map((id) => ({ where: 'evidenceIds', message: `no evidence ${id} in this firm` })), '找不到佐證資料');
-  await tx.query('DELETE FROM campaign_item_evidence WHERE campaign_item_id = $1', [row.id]);
-  for (const evidenceId of unique) {
-    await tx.query('INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id) VALUES ($1, $2, $3)', [row.id, evidenceId, firmId]);
-  }
+  await tx.query('DELETE FROM campaign_item_evidence WHERE campaign_item_id = $1 AND NOT (evidence_id = ANY($2::uuid[]))', [row.id, unique]);
+  await insertPinnedLinks(tx, firmId, row.id, unique);
+}
+
+/** Links evidence to a campaign item, pinned to each evidence's latest version (existing links stay as they are). */
+export async function insertPinnedLinks(tx: Queryable, firmId: string, campaignItemId: string, evidenceIds: readonly string[]): Promise<number> {
+  const inserted = await tx.query(
+    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256)
+     SELECT $1, e.id, $2, v.version, v.sha256 FROM evidence e
+     LEFT JOIN LATERAL (SELECT version, sha256 FROM evidence_versions WHERE evidence_id = e.id ORDER BY version DESC LIMIT 1) v ON true
+     WHERE e.firm_id = $2 AND e.id = ANY($3::uuid[])
+     ON CONFLICT DO NOTHING RETURNING evidence_id`,
+    [campaignItemId, firmId, [...evidenceIds]],
+  );
+  return inserted.rows.length;
 }
 
 async function writeAssessment(
@@ -758,6 +786,12 @@ export async function reopenCampaign(
 
 // ── Checklist sheet ───────────────────────────────────────────────────────────────────────────────
 
+/** One evidence cell line: title, the pinned file and version, and the start of its SHA-256. */
+function describePinnedEvidence(entry: ItemEvidenceView): string {
+  if (!entry.fileName || entry.version === null) return entry.title;
+  return `${entry.title}（${entry.fileName}，第 ${entry.version} 版，SHA-256 ${(entry.sha256 ?? '').slice(0, 12)}）`;
+}
+
 /** The campaign as a checklist workbook (one row per item); the export is audited. */
 export async function exportCampaignXlsx(db: Database, context: RequestContext, input: { firmId: string; campaignId: string }): Promise<{ fileName: string; buffer: Buffer }> {
   authorize(context.actor, 'campaign:export', input.firmId);
@@ -777,7 +811,7 @@ export async function exportCampaignXlsx(db: Database, context: RequestContext, 
         result: row.result,
         justification: row.justification,
         notes: row.notes,
-        evidence: (evidence.get(row.id) ?? []).filter((entry) => !entry.isDeleted).map((entry) => entry.fileName ? `${entry.title}（${entry.fileName}）` : entry.title),
+        evidence: (evidence.get(row.id) ?? []).filter((entry) => !entry.isDeleted).map(describePinnedEvidence),
         assessor: row.assessor_email,
         reviewer: row.reviewer_email,
         reviewState: row.review_state,

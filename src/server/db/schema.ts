@@ -137,6 +137,8 @@ export const users = pgTable('users', {
   lockedAt: timestamptz('locked_at'),
   mfaSecret: text('mfa_secret'),
   mfaEnabled: boolean('mfa_enabled').notNull().default(false),
+  /** The last accepted TOTP time step; older or equal codes are refused (0004). */
+  mfaLastStep: bigint('mfa_last_step', { mode: 'number' }),
   recoveryCodes: jsonb('recovery_codes').notNull().default(sql`'[]'`),
   isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
   isStaff: boolean('is_staff').notNull().default(true),
@@ -203,7 +205,7 @@ export const firmSettings = pgTable('firm_settings', {
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 
-// ── Audit trail (hash-chained, append-only; 0001, 0003). The guard trigger stays in SQL. ──────────
+// ── Audit trail (hash-chained, append-only; 0001, 0003, 0004). The guard triggers stay in SQL. ────
 export const auditChainHeads = pgTable('audit_chain_heads', {
   /** a firm id, or 'platform' */
   chain: text('chain').primaryKey(),
@@ -293,6 +295,8 @@ export const campaigns = pgTable(
     reopenedAt: timestamptz('reopened_at'),
     reopenedBy: uuid('reopened_by'),
     revision: integer('revision').notNull().default(1),
+    /** The firm-profile revision in force at the period end, with which the items were chosen. */
+    profileRevision: integer('profile_revision'),
   },
   (table) => [
     unique().on(table.firmId, table.document, table.version, table.cycle, table.period),
@@ -385,6 +389,9 @@ export const campaignItemEvidence = pgTable(
     campaignItemId: uuid('campaign_item_id').notNull().references(() => campaignItems.id, { onDelete: 'cascade' }),
     evidenceId: uuid('evidence_id').notNull().references(() => evidence.id, { onDelete: 'cascade' }),
     firmId: uuid('firm_id').notNull().references(() => firms.id, { onDelete: 'cascade' }),
+    /** The evidence version linked (pinned), and its SHA-256. */
+    evidenceVersion: integer('evidence_version'),
+    sha256: text('sha256'),
   },
   (table) => [
     primaryKey({ columns: [table.campaignItemId, table.evidenceId] }),

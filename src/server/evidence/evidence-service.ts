@@ -20,7 +20,7 @@ import { AppError, notFound, validation } from '../errors.ts';
 import { BlobTooLargeError, type BlobStore } from './blob-store.ts';
 import { sniffFileType } from './sniff-file-type.ts';
 import { addYears, todayInTaipei, toIsoTime } from './evidence-values.ts';
-import { classifyEvidenceValidity } from '../../domain/assessments/campaign-rules.ts';
+import { classifyEvidenceValidity, findEditBlock, type AssessmentResult, type CampaignStatus, type ReviewState } from '../../domain/assessments/campaign-rules.ts';
 
 /** Evidence is kept at least this many years from its collection date. */
 export const RETENTION_YEARS = 3;
@@ -223,6 +223,42 @@ async function insertVersion(tx: Queryable, context: RequestContext, firmId: str
   );
 }
 
+/**
+ * Links new evidence to a campaign item under the same rules as saving the item (not while it is
+ * submitted or approved, nor in an approved campaign), pinned to the given version, and bumps the
+ * item's revision so that a save based on what was read before the link is refused (409).
+ */
+async function linkToCampaignItem(
+  tx: Queryable,
+  context: RequestContext,
+  firmId: string,
+  campaignItemId: string,
+  evidenceId: string,
+  pinned: { version: number; sha256: string },
+  field: string,
+): Promise<void> {
+  const item = (await tx.query<{ item_id: string; campaign_id: string; status: CampaignStatus; review_state: ReviewState; result: AssessmentResult | null; assessor_id: string | null }>(
+    `SELECT i.item_id, i.campaign_id, c.status, i.review_state, i.result, i.assessor_id FROM campaign_items i JOIN campaigns c ON c.id = i.campaign_id
+     WHERE i.firm_id = $1 AND i.id = $2 FOR UPDATE OF i`, [firmId, campaignItemId],
+  )).rows[0];
+  if (!item) throw notFound('查核項目', campaignItemId);
+  const block = findEditBlock(item.status, { reviewState: item.review_state, result: item.result, assessorId: item.assessor_id });
+  if (block) {
+    throw new AppError(item.status === 'approved' ? 'LOCKED' : 'INVALID_STATE', `${item.item_id}：${block.message}，不能連結佐證`, {
+      messageEn: `${item.item_id}: ${block.messageEn}; evidence cannot be linked to it`, issues: [{ where: field, message: block.messageEn }],
+    });
+  }
+  await tx.query(
+    'INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+    [campaignItemId, evidenceId, firmId, pinned.version, pinned.sha256],
+  );
+  await tx.query('UPDATE campaign_items SET revision = revision + 1 WHERE id = $1', [campaignItemId]);
+  await appendAuditEvent(tx, context, {
+    firmId, entity: 'campaign_item', entityId: campaignItemId, action: 'campaign_item.evidence_linked',
+    after: { evidenceIds: [evidenceId], version: pinned.version, sha256: pinned.sha256 }, detail: { campaignId: item.campaign_id, itemId: item.item_id },
+  });
+}
+
 /** Uploads new evidence (version 1) with its metadata. */
 export async function addEvidence(
   deps: EvidenceDeps,
@@ -254,13 +290,8 @@ export async function addEvidence(
       for (const itemId of new Set(metadata.itemIds)) {
         await tx.query('INSERT INTO evidence_items (evidence_id, firm_id, item_id) VALUES ($1, $2, $3)', [id, input.firmId, itemId]);
       }
-      for (const campaignItemId of new Set(metadata.campaignItemIds ?? [])) {
-        const item = await tx.query<{ status: string }>(
-          'SELECT c.status FROM campaign_items i JOIN campaigns c ON c.id = i.campaign_id WHERE i.firm_id = $1 AND i.id = $2', [input.firmId, campaignItemId],
-        );
-        if (!item.rows[0]) throw notFound('查核項目', campaignItemId);
-        if (item.rows[0].status === 'approved') throw new AppError('LOCKED', '該次自行查核已核定鎖定，不能再連結佐證', { messageEn: 'the campaign is approved and locked' });
-        await tx.query('INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [campaignItemId, id, input.firmId]);
+      for (const [index, campaignItemId] of [...new Set(metadata.campaignItemIds ?? [])].entries()) {
+        await linkToCampaignItem(tx, context, input.firmId, campaignItemId, id, { version: 1, sha256: blob.sha256 }, `campaignItemIds.${index}`);
       }
       await appendAuditEvent(tx, context, {
         firmId: input.firmId, entity: 'evidence', entityId: id, action: 'evidence.uploaded',
@@ -291,6 +322,13 @@ export async function addEvidenceVersion(
         'SELECT coalesce(max(version), 0) + 1 AS next FROM evidence_versions WHERE evidence_id = $1', [input.evidenceId],
       )).rows[0].next;
       await insertVersion(tx, context, input.firmId, input.evidenceId, Number(next), input.file, blob);
+      // Items still being assessed follow the new version; submitted and approved ones keep what was reviewed.
+      await tx.query(
+        `UPDATE campaign_item_evidence l SET evidence_version = $2, sha256 = $3
+         FROM campaign_items i JOIN campaigns c ON c.id = i.campaign_id
+         WHERE l.evidence_id = $1 AND i.id = l.campaign_item_id AND i.review_state IN ('pending', 'returned') AND c.status <> 'approved'`,
+        [input.evidenceId, Number(next), blob.sha256],
+      );
       await appendAuditEvent(tx, context, {
         firmId: input.firmId, entity: 'evidence', entityId: input.evidenceId, action: 'evidence.version_uploaded',
         after: { version: Number(next), sha256: blob.sha256, size: blob.size, mime: blob.mime, fileName: input.file.fileName },
