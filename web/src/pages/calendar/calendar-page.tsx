@@ -1,4 +1,7 @@
-/** The active firm's year: inspection periods with due dates and statutory obligations; .ics export. */
+/**
+ * The active firm's year: inspection periods with due dates and statutory obligations; .ics export.
+ * Above it, counted from today: what falls due in the next 60 days and the overdue periods (DuePanels).
+ */
 import { Button, Card, Flex, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
@@ -8,6 +11,7 @@ import { calendarIcsUrl, getFirmCalendar, type CalendarPeriod, type ObligationOc
 import { useActiveFirm } from '../../auth/session.ts';
 import { ItemLink } from '../../components/catalog-bits.tsx';
 import { ErrorAlert, PageLoading } from '../../components/page-states.tsx';
+import { DuePanels } from './due-panels.tsx';
 
 const CYCLE_COLORS: Record<string, string> = { monthly: 'purple', quarterly: 'cyan', semiannual: 'blue', annual: 'geekblue' };
 
@@ -41,6 +45,7 @@ export default function CalendarPage() {
           <Button icon={<DownloadOutlined />} href={calendarIcsUrl(firmId, year)} download data-testid="calendar-ics">{t('calendar.exportIcs')}</Button>
         </Flex>
       </Card>
+      <DuePanels today={today} />
       {calendar.isPending ? <PageLoading /> : calendar.error ? <ErrorAlert error={calendar.error} onRetry={() => void calendar.refetch()} /> : (
         <>
           <Card title={t('calendar.obligations')}>
