@@ -34,6 +34,16 @@ afterAll(async () => {
   await runtime?.close();
 });
 
+async function backdateRevision(revision: number, day: string) {
+  await runtime.db.query('UPDATE firm_profiles SET valid_from = $3 WHERE firm_id = $1 AND revision = $2', [firmId, revision, `${day}T00:00:00Z`]);
+}
+
+async function getJson(url: string) {
+  const response = await app.inject({ method: 'GET', url, headers: session.headers });
+  expect(response.statusCode, url).toBe(200);
+  return response.json();
+}
+
 async function saveProfile(profile: unknown, as: Session = session) {
   return app.inject({ method: 'PUT', url: `/api/v1/firms/${firmId}/profile`, headers: as.headers, payload: profile as object });
 }
@@ -71,6 +81,9 @@ describe('profile', () => {
     expect(classification.reasons.find((reason: { topic: string }) => reason.topic === 'ciso').text).toContain('一百億元');
     const history = (await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/profile/history`, headers: session.headers })).json();
     expect(history.revisions.map((entry: { revision: number }) => entry.revision)).toEqual([2, 1]);
+    // The firm recorded its voice-only profile from 2021 and went online on 2024-07-01.
+    await backdateRevision(1, '2021-01-01');
+    await backdateRevision(2, '2024-07-01');
   });
 
   it('previews a classification without saving', async () => {
@@ -81,7 +94,7 @@ describe('profile', () => {
 
 describe('applicability', () => {
   it('gives each CSIM 112 item a verdict with a reason, filterable', async () => {
-    const response = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/applicability?version=112&date=2024-06-30&document=CSIM`, headers: session.headers });
+    const response = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/applicability?version=112&date=2024-07-31&document=CSIM`, headers: session.headers });
     expect(response.statusCode).toBe(200);
     const report = response.json();
     const byId = new Map(report.items.map((item: { id: string }) => [item.id, item]));
@@ -100,6 +113,41 @@ describe('applicability', () => {
   it('uses the profile as it was on a past date', async () => {
     const before = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/profile?at=2000-01-01`, headers: session.headers });
     expect(before.json().profile).toBeNull();
+    const voice = await getJson(`/api/v1/firms/${firmId}/applicability?date=2024-06-30&document=CSIM`);
+    expect(voice.profileRevision).toBe(1);
+    expect(voice.items.find((item: { id: string }) => item.id === 'CSIM:7.1.c').verdict).toBe('not_applicable');
+    const online = await getJson(`/api/v1/firms/${firmId}/applicability?date=2024-07-01&document=CSIM`);
+    expect(online.profileRevision).toBe(2);
+    expect(online.items.find((item: { id: string }) => item.id === 'CSIM:7.1.c').verdict).toBe('applies');
+  });
+
+  it('before the first revision the profile did not exist: firm-dependent items need an answer', async () => {
+    const report = await getJson(`/api/v1/firms/${firmId}/applicability?date=2020-12-31&document=CSIM`);
+    expect(report).toMatchObject({ profileRevision: null, isProfileMissing: true });
+    expect(report.notice).toContain('尚無公司基本資料');
+    const online = report.items.find((item: { id: string }) => item.id === 'CSIM:7.1.c');
+    expect(online.verdict).toBe('needs_answer');
+    expect(online.missingFields).toContain('channels.internet');
+  });
+
+  it('without a version, each document is judged in the version in force on the date', async () => {
+    const in2021 = await getJson(`/api/v1/firms/${firmId}/applicability?date=2021-06-30`);
+    expect(in2021.versions).toMatchObject({ CSIM: '109', ETECH: '111.07' });
+    expect(in2021.items.some((item: { versionedId: string }) => item.versionedId === 'CSIM@112:7.1.d')).toBe(false);
+    const in2024 = await getJson(`/api/v1/firms/${firmId}/applicability?date=2024-06-30`);
+    expect(in2024.versions).toMatchObject({ CSIM: '112', ETECH: '111.09' });
+  });
+
+  it('with CSIM 112 asked for on 2021-06-30, the 2023-08-15 additions are not yet in force', async () => {
+    const report = await getJson(`/api/v1/firms/${firmId}/applicability?version=112&date=2021-06-30&document=CSIM`);
+    // 7.(1) d. binds online firms only, and the firm was voice-only then: not applicable comes first.
+    expect(report.items.find((entry: { id: string }) => entry.id === 'CSIM:7.1.d').verdict).toBe('not_applicable');
+    for (const id of ['CSIM:7.1.a.j', 'CSIM:9.12']) {
+      const item = report.items.find((entry: { id: string }) => entry.id === id);
+      expect(item.verdict, id).toBe('not_in_force');
+      expect(item.reason).toContain('CSIM 112（2023-08-15）新增');
+      expect(item.reasonEn).toContain('added by CSIM 112 (2023-08-15)');
+    }
   });
 
   it('what-if lists what newly applies when a voice-only firm goes online', async () => {
@@ -137,5 +185,32 @@ describe('calendar', () => {
     expect(events.length).toBeGreaterThan(20);
     expect(new Set(events.map((event) => event.uid)).size).toBe(events.length);
     expect(events.some((event) => event.summary.includes('聲明書') && event.startDate.toString() === '2024-03-31')).toBe(true);
+  });
+
+  it('judges each occurrence with the profile revision in force: online-ordering duties start with the 2024-07-01 revision', async () => {
+    const calendar = await getJson(`/api/v1/firms/${firmId}/calendar?year=2024`);
+    const scans = calendar.obligations.filter((entry: { obligationId: string }) => entry.obligationId === 'vulnerability-scan');
+    expect(scans.map((entry: { due: string; profileRevision: number }) => [entry.due, entry.profileRevision])).toEqual([['2024-12-31', 2]]);
+    const june = calendar.periods.find((period: { id: string }) => period.id === '2024-06');
+    const july = calendar.periods.find((period: { id: string }) => period.id === '2024-07');
+    expect(june.itemIds).not.toContain('CSIM:7.1.c');
+    expect(july.itemIds).toContain('CSIM:7.1.c');
+    const obligations = await getJson(`/api/v1/firms/${firmId}/obligations?year=2024`);
+    expect(obligations.obligations.filter((entry: { obligationId: string }) => entry.obligationId === 'vulnerability-scan')).toHaveLength(1);
+  });
+
+  it('flags occurrences that need an answer in JSON and in the .ics (待確認)', async () => {
+    const { fiscalYearEnd: _fiscalYearEnd, ...withoutFiscalYearEnd } = onlineBroker;
+    expect((await saveProfile({ ...withoutFiscalYearEnd, mobileApps: undefined })).statusCode).toBe(200);
+    const nextYear = new Date().getUTCFullYear() + 1;
+    const calendar = await getJson(`/api/v1/firms/${firmId}/calendar?year=${nextYear}`);
+    const appTest = calendar.obligations.find((entry: { obligationId: string }) => entry.obligationId === 'app-lab-test');
+    expect(appTest).toMatchObject({ needsAnswer: true });
+    expect(appTest.missingFields).toEqual(expect.arrayContaining(['mobileApps', 'fiscalYearEnd']));
+    const ics = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/calendar.ics?year=${nextYear}`, headers: session.headers });
+    const events = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents('vevent').map((event) => new ICAL.Event(event));
+    const appEvent = events.find((event) => event.summary.includes('行動應用程式第三方實驗室'))!;
+    expect(appEvent.summary.endsWith('（待確認）')).toBe(true);
+    expect(appEvent.description).toContain('mobileApps');
   });
 });

@@ -9,12 +9,14 @@ import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 import { validateFirmProfile, type FirmProfile } from '../../domain/firms/profile.ts';
 import { classifyFirm, type FirmClassification } from '../../domain/firms/classify.ts';
-import { evaluateApplicability, compareApplicability, type ApplicabilityResult } from '../../domain/applicability/evaluate.ts';
+import { evaluateApplicability, compareApplicability, type ApplicabilityResult, type DatedVersion } from '../../domain/applicability/evaluate.ts';
+import { selectVersionInForce } from '../../domain/applicability/versions-in-force.ts';
+import { createApplicabilityTimeline, type CalendarSources } from '../../domain/calendar/applicability-timeline.ts';
 import { listObligations, type ObligationOccurrence } from '../../domain/calendar/list-obligations.ts';
 import { listInspectionPeriods } from '../../domain/calendar/list-inspection-periods.ts';
 import { buildIcs, type CalendarPeriod } from '../../domain/calendar/build-ics.ts';
 import type { CatalogItem } from '../../domain/catalog/resolve.ts';
-import { getItems, resolveVersionName } from '../catalog/catalog-service.ts';
+import { getItems, listDocumentVersions, resolveVersionName } from '../catalog/catalog-service.ts';
 
 export interface StoredProfile {
   revision: number;
@@ -86,61 +88,138 @@ export async function saveProfile(tx: Queryable, context: RequestContext, firmId
 
 export const DEFAULT_DOCUMENTS = ['CSIM', 'NET', 'ETECH', 'BRIEF'] as const;
 
-/** Items to evaluate: CSIM in the requested version, and the latest version of the other documents. */
-export async function itemsForApplicability(tx: Queryable, options: { version?: string; document?: string }): Promise<{ items: CatalogItem[]; versions: Record<string, string> }> {
+function asVersionError(error: unknown): never {
+  if (error instanceof AppError) {
+    throw new AppError('VALIDATION', error.message, { ...error.details, issues: [{ where: 'version', message: error.message }] });
+  }
+  throw error;
+}
+
+/**
+ * Items to evaluate: CSIM in the requested version, the other documents (or every document, without a
+ * version) in the version in force on `date` (the latest dated on or before it; the earliest for a
+ * date before all). Returns the chosen versions with their dates, so a date before an explicitly
+ * chosen version marks what that version added or amended as not yet in force.
+ */
+export async function itemsForApplicability(
+  tx: Queryable,
+  options: { version?: string; document?: string; date?: string },
+): Promise<{ items: CatalogItem[]; versions: Record<string, string>; datedVersions: DatedVersion[] }> {
   const documents = options.document ? [options.document] : [...DEFAULT_DOCUMENTS];
+  const known = await listDocumentVersions(tx);
   const versions: Record<string, string> = {};
+  const datedVersions: DatedVersion[] = [];
   const items: CatalogItem[] = [];
   for (const document of documents) {
     const requested = document === 'CSIM' || options.document === document ? options.version : undefined;
-    const version = await resolveVersionName(tx, document, requested).catch((error: unknown) => {
-      if (error instanceof AppError) {
-        throw new AppError('VALIDATION', error.message, { ...error.details, issues: [{ where: 'version', message: error.message }] });
-      }
-      throw error;
-    });
+    const version = requested || !options.date
+      ? await resolveVersionName(tx, document, requested).catch(asVersionError)
+      : selectVersionInForce(known, document, options.date)?.version ?? (await resolveVersionName(tx, document, undefined).catch(asVersionError));
+    const summary = known.find((entry) => entry.document === document && entry.version === version);
+    if (summary) {
+      datedVersions.push({ document, version, date: summary.date, base: summary.base });
+    }
     versions[document] = version;
     items.push(...(await getItems(tx, document, version)).items);
   }
-  return { items, versions };
+  return { items, versions, datedVersions };
 }
 
 export interface ApplicabilityReport {
   date: string;
   versions: Record<string, string>;
   profileRevision: number | null;
+  /** True when the date is before the firm's first profile revision: nothing about the firm was known then. */
+  isProfileMissing: boolean;
+  notice: string | null;
+  noticeEn: string | null;
   classification: FirmClassification;
   counts: Record<ApplicabilityResult['verdict'], number>;
   items: (ApplicabilityResult & { document: string; version: string; path: string; code: string | null; text: string | null; title: string | null; label: string | null; depth: number })[];
 }
 
-export function buildApplicabilityReport(items: CatalogItem[], profile: FirmProfile, date: string, versions: Record<string, string>, revision: number | null): ApplicabilityReport {
+export function buildApplicabilityReport(
+  items: CatalogItem[], profile: FirmProfile, date: string, versions: Record<string, string>, revision: number | null,
+  options: { datedVersions?: DatedVersion[]; isProfileMissing?: boolean } = {},
+): ApplicabilityReport {
   const classification = classifyFirm(profile);
-  const results = evaluateApplicability(items, profile, { date, classification });
+  const results = evaluateApplicability(items, profile, { date, classification, versions: options.datedVersions });
   const counts = { applies: 0, not_applicable: 0, not_in_force: 0, needs_answer: 0 };
   const rows = results.map((result, index) => {
     counts[result.verdict] += 1;
     const item = items[index];
     return { ...result, document: item.document, version: item.version, path: item.path, code: item.code, text: item.text, title: item.title ?? null, label: item.label ?? null, depth: item.depth };
   });
-  return { date, versions, profileRevision: revision, classification, counts, items: rows };
+  const isProfileMissing = options.isProfileMissing ?? false;
+  return {
+    date, versions, profileRevision: revision, isProfileMissing,
+    notice: isProfileMissing ? `${date} 時尚無公司基本資料（首次填寫晚於此日），與公司情況有關之條文均待確認` : null,
+    noticeEn: isProfileMissing ? `The firm had no profile on ${date} (its first profile is later); items that depend on the firm need an answer` : null,
+    classification, counts, items: rows,
+  };
+}
+
+/**
+ * The profile to judge a date with: the revision in force then, or, before the first revision, only
+ * the firm's name (so every firm-dependent item needs an answer instead of borrowing a later profile).
+ */
+export async function profileOnDate(tx: Queryable, firmId: string, date: string): Promise<{ profile: FirmProfile; revision: number | null; isProfileMissing: boolean }> {
+  const stored = await getProfile(tx, firmId, date);
+  if (stored) {
+    return { profile: stored.profile, revision: stored.revision, isProfileMissing: false };
+  }
+  const current = await requireProfile(tx, firmId);
+  return { profile: { name: current.profile.name }, revision: null, isProfileMissing: true };
 }
 
 export function whatIf(itemsA: CatalogItem[], profileA: FirmProfile, itemsB: CatalogItem[], profileB: FirmProfile, date: string) {
   return compareApplicability(itemsA, profileA, itemsB, profileB, { date });
 }
 
+/**
+ * Everything the calendar judges a year with: every profile revision (each from its day) and every
+ * version of the default documents, CSIM pinned to `version` when one is asked for.
+ */
+export async function loadCalendarSources(tx: Queryable, firmId: string, options: { version?: string }): Promise<CalendarSources> {
+  const revisions = await listProfileRevisions(tx, firmId);
+  if (revisions.length === 0) {
+    await requireProfile(tx, firmId);
+  }
+  const known = (await listDocumentVersions(tx)).filter((entry) => (DEFAULT_DOCUMENTS as readonly string[]).includes(entry.document));
+  const pinned = options.version ? { CSIM: await resolveVersionName(tx, 'CSIM', options.version).catch(asVersionError) } : undefined;
+  const versions = await Promise.all(known.map(async (entry) => ({
+    document: entry.document, version: entry.version, date: entry.date, base: entry.base,
+    items: (await getItems(tx, entry.document, entry.version)).items,
+  })));
+  return {
+    profiles: revisions.map((revision) => ({ validFrom: revision.validFrom.slice(0, 10), profile: revision.profile, revision: revision.revision })),
+    versions,
+    pinned,
+  };
+}
+
 export interface FirmCalendar {
   year: number;
+  /** The version of each document in force at the end of the year (or the pinned one). */
+  versions: Record<string, string>;
   periods: CalendarPeriod[];
   obligations: ObligationOccurrence[];
 }
 
-export function buildCalendar(items: CatalogItem[], profile: FirmProfile, year: number): FirmCalendar {
+export function buildCalendar(sources: CalendarSources, year: number): FirmCalendar {
+  const timeline = createApplicabilityTimeline(sources);
+  const versions: Record<string, string> = {};
+  for (const document of new Set(sources.versions.map((version) => version.document))) {
+    const chosen = sources.pinned?.[document] ?? selectVersionInForce(sources.versions, document, `${year}-12-31`)?.version;
+    if (chosen) {
+      versions[document] = chosen;
+    }
+  }
   return {
     year,
-    periods: listInspectionPeriods(profile, items, year),
-    obligations: listObligations(profile, items, year),
+    versions,
+    periods: listInspectionPeriods(sources, year, timeline),
+    obligations: listObligations(sources, year, undefined, timeline),
   };
 }
 

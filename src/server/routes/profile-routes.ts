@@ -5,8 +5,8 @@ import { requestContext } from '../app.ts';
 import { inTenantTransaction } from '../context.ts';
 import { firmScope } from './index.ts';
 import {
-  buildApplicabilityReport, buildCalendar, calendarIcs, getProfile, itemsForApplicability, listProfileRevisions,
-  parseProfile, requireProfile, saveProfile, whatIf,
+  buildApplicabilityReport, buildCalendar, calendarIcs, getProfile, itemsForApplicability, listProfileRevisions, loadCalendarSources,
+  parseProfile, profileOnDate, requireProfile, saveProfile, whatIf,
 } from '../firms/firm-profile-service.ts';
 import { classifyFirm } from '../../domain/firms/classify.ts';
 import { DOCUMENT_CODES } from '../../domain/catalog/schema.ts';
@@ -69,10 +69,10 @@ export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<vo
     const firmId = firmScope(request, 'profile:read');
     const date = request.query.date ?? today();
     return inTenantTransaction(deps.db, [firmId], async (tx) => {
-      // The profile as it was on that date; for a date before the first profile, the current one.
-      const stored = (await getProfile(tx, firmId, date)) ?? (await requireProfile(tx, firmId));
-      const { items, versions } = await itemsForApplicability(tx, request.query);
-      const report = buildApplicabilityReport(items, stored.profile, date, versions, stored.revision);
+      // The profile as it was on that date; before the first revision the firm's profile did not exist.
+      const onDate = await profileOnDate(tx, firmId, date);
+      const { items, versions, datedVersions } = await itemsForApplicability(tx, { ...request.query, date });
+      const report = buildApplicabilityReport(items, onDate.profile, date, versions, onDate.revision, { datedVersions, isProfileMissing: onDate.isProfileMissing });
       const { verdict, cycle, section } = request.query;
       report.items = report.items.filter((item) =>
         (!verdict || item.verdict === verdict) && (!cycle || item.cycle === cycle) &&
@@ -123,9 +123,7 @@ export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<vo
   }, async (request) => {
     const firmId = firmScope(request, 'profile:read');
     return inTenantTransaction(deps.db, [firmId], async (tx) => {
-      const stored = await requireProfile(tx, firmId);
-      const { items, versions } = await itemsForApplicability(tx, { version: request.query.version });
-      return { versions, ...buildCalendar(items, stored.profile, request.query.year) };
+      return buildCalendar(await loadCalendarSources(tx, firmId, request.query), request.query.year);
     });
   });
 
@@ -134,9 +132,8 @@ export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<vo
   }, async (request) => {
     const firmId = firmScope(request, 'profile:read');
     return inTenantTransaction(deps.db, [firmId], async (tx) => {
-      const stored = await requireProfile(tx, firmId);
-      const { items } = await itemsForApplicability(tx, { version: request.query.version });
-      return { year: request.query.year, obligations: buildCalendar(items, stored.profile, request.query.year).obligations };
+      const sources = await loadCalendarSources(tx, firmId, request.query);
+      return { year: request.query.year, obligations: buildCalendar(sources, request.query.year).obligations };
     });
   });
 
@@ -146,11 +143,10 @@ export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<vo
     const firmId = firmScope(request, 'profile:read');
     const context = requestContext(request);
     const ics = await inTenantTransaction(deps.db, [firmId], async (tx) => {
-      const stored = await requireProfile(tx, firmId);
-      const { items } = await itemsForApplicability(tx, { version: request.query.version });
+      const sources = await loadCalendarSources(tx, firmId, request.query);
       const firm = (await tx.query<{ id: string; name: string }>('SELECT id, name FROM firms WHERE id = $1', [firmId])).rows[0];
       await appendAuditEvent(tx, context, { firmId, entity: 'calendar', action: 'calendar.exported', detail: { year: request.query.year } });
-      return calendarIcs(buildCalendar(items, stored.profile, request.query.year), firm);
+      return calendarIcs(buildCalendar(sources, request.query.year), firm);
     });
     reply.header('content-type', 'text/calendar; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="anjian-${request.query.year}.ics"`);
