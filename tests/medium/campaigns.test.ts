@@ -357,3 +357,32 @@ function multipartFile(fileName: string, content: Buffer): { headers: Record<str
   ]);
   return { headers: { ...ciso.headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload };
 }
+
+describe('the profile in force for the period', () => {
+  it('builds a past period with the profile of its end, a future one with today’s, and says which revision it used', async () => {
+    const firmId = await buildFirm(runtime.db, '改制證券');
+    await inTenantTransaction(runtime.db, '*', async (tx) => {
+      await tx.query("INSERT INTO firm_profiles (firm_id, revision, profile, valid_from) VALUES ($1, 1, $2, '2024-01-01T00:00:00Z')",
+        [firmId, JSON.stringify({ name: '改制證券', ...buildProfile({ internet: false, voice: true }) })]);
+      await tx.query("INSERT INTO firm_profiles (firm_id, revision, profile, valid_from) VALUES ($1, 2, $2, '2024-06-15T00:00:00Z')",
+        [firmId, JSON.stringify({ name: '改制證券', ...buildProfile({ internet: true, voice: true }) })]);
+    });
+    const session = await signInWithMfa(app, await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] }));
+    const itemIdsOf = async (campaignId: string) => ((await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/campaigns/${campaignId}/items`, headers: session.headers })).json().items as ItemView[]).map((item) => item.itemId);
+
+    // March 2024: voice only then, although the latest profile offers internet ordering.
+    const march = await createCampaign(firmId, '2024-03', session);
+    expect(march.campaign).toMatchObject({ profileRevision: 1 });
+    expect(await itemIdsOf(march.campaign.id)).not.toContain('CSIM:7.1.c.c');
+    const july = await createCampaign(firmId, '2024-07', session);
+    expect(july.campaign).toMatchObject({ profileRevision: 2 });
+    expect(await itemIdsOf(july.campaign.id)).toContain('CSIM:7.1.c.c');
+
+    const nextYear = String(new Date().getUTCFullYear() + 1);
+    const future = await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/campaigns`, headers: session.headers, payload: { version: '112', cycle: 'monthly', period: `${nextYear}-12` } });
+    expect(future.statusCode, future.body).toBe(201);
+    expect(future.json().campaign.profileRevision).toBe(2);
+    const shown = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/campaigns/${march.campaign.id}`, headers: session.headers });
+    expect(shown.json().profileRevision).toBe(1);
+  });
+});

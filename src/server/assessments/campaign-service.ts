@@ -15,6 +15,7 @@ import { appendAuditEvent } from '../audit/audit-log.ts';
 import { authorize } from '../auth/policy.ts';
 import { AppError, notFound, validation } from '../errors.ts';
 import { getItems } from '../catalog/catalog-service.ts';
+import { getProfile } from '../firms/firm-profile-service.ts';
 import { todayInTaipei, toIsoTime } from '../evidence/evidence-values.ts';
 import { EXPIRING_WITHIN_DAYS } from '../evidence/evidence-service.ts';
 import { evaluateApplicability } from '../../domain/applicability/evaluate.ts';
@@ -136,6 +137,8 @@ export interface CampaignView {
   approvedBy: string | null;
   reopenReason: string | null;
   reopenedAt: string | null;
+  /** The firm-profile revision the items were chosen with (in force at the period end); null for campaigns from before it was recorded. */
+  profileRevision: number | null;
   progress: Progress;
   sections: (Progress & { section: string })[];
 }
@@ -196,6 +199,7 @@ interface CampaignRow {
   approved_by: string | null;
   reopen_reason: string | null;
   reopened_at: Date | string | null;
+  profile_revision: number | null;
 }
 
 interface ItemRow {
@@ -226,7 +230,7 @@ interface ItemRow {
 
 const CAMPAIGN_COLUMNS = `id, firm_id, period, cycle, document, version, title, status, due_date::text AS due_date,
   period_start::text AS period_start, period_end::text AS period_end, created_by, created_at, approved_at, approved_by,
-  reopen_reason, reopened_at`;
+  reopen_reason, reopened_at, profile_revision`;
 
 const ITEM_SELECT = `SELECT i.id, i.campaign_id, i.path, i.item_id, i.lineage, i.section, i.ord, i.applicability_reason, i.result,
     i.justification, i.notes, i.assessor_id, ua.email AS assessor_email, i.assessed_at, i.review_state, i.reviewer_id,
@@ -262,6 +266,7 @@ function toCampaignViewFromProgress(row: CampaignRow, items: readonly ProgressIt
     approvedBy: row.approved_by,
     reopenReason: row.reopen_reason,
     reopenedAt: toIsoTime(row.reopened_at),
+    profileRevision: row.profile_revision === null ? null : Number(row.profile_revision),
     progress: progress.overall,
     sections: progress.sections,
   };
@@ -377,10 +382,16 @@ async function refreshCampaignStatus(tx: Queryable, context: RequestContext, cam
   return status;
 }
 
-async function loadProfile(tx: Queryable, firmId: string): Promise<FirmProfile> {
-  const row = (await tx.query<{ profile: unknown; revision: number }>(
-    'SELECT profile, revision FROM firm_profiles WHERE firm_id = $1 ORDER BY revision DESC LIMIT 1', [firmId],
-  )).rows[0];
+/**
+ * The firm profile in force on `day` (the last revision saved by the end of that day). When the firm
+ * had no profile yet on that day (a period from before onboarding), its first revision is the best
+ * record there is. Returns the revision used, to be stored on the campaign.
+ */
+async function loadProfileAsOf(tx: Queryable, firmId: string, day: string): Promise<{ profile: FirmProfile; revision: number }> {
+  const row = (await getProfile(tx, firmId, day))
+    ?? (await tx.query<{ profile: unknown; revision: number }>(
+      'SELECT profile, revision FROM firm_profiles WHERE firm_id = $1 ORDER BY revision LIMIT 1', [firmId],
+    )).rows[0];
   if (!row) {
     throw new AppError('VALIDATION', '尚未填寫公司基本資料，無法判斷適用條文；請先完成公司資料設定', {
       messageEn: 'the firm has no profile yet; fill it in first so applicable items can be chosen', issues: [{ where: 'profile', message: 'missing' }],
@@ -393,7 +404,7 @@ async function loadProfile(tx: Queryable, firmId: string): Promise<FirmProfile> 
       issues: parsed.errors.map((error) => ({ where: `profile.${error.field}`, message: error.messageEn })),
     });
   }
-  return parsed.profile;
+  return { profile: parsed.profile, revision: Number(row.revision) };
 }
 
 /** The inspection period named `periodId` for the cycle and fiscal year end, or null. */
@@ -421,13 +432,17 @@ export async function createCampaign(db: Database, context: RequestContext, inpu
   authorize(context.actor, 'campaign:create', input.firmId);
   const request = createCampaignSchema.parse(input);
   return inTenantTransaction(db, [input.firmId], async (tx) => {
-    const profile = await loadProfile(tx, input.firmId);
-    const fiscalYearEnd = profile.fiscalYearEnd ?? DEFAULT_FISCAL_YEAR_END;
+    // The fiscal year end (which names the periods) comes from today's profile; the items are then
+    // chosen with the profile in force at the period end (or today, when the period ends later).
+    const latest = await loadProfileAsOf(tx, input.firmId, todayInTaipei());
+    const fiscalYearEnd = latest.profile.fiscalYearEnd ?? DEFAULT_FISCAL_YEAR_END;
     const period = findInspectionPeriod(request.period, request.cycle, fiscalYearEnd);
     if (!period) {
       const example = { monthly: '2024-03', semiannual: '2024-H1', annual: '2024' }[request.cycle];
       throw validation([{ where: 'period', message: `not a ${request.cycle} period (e.g. ${example})` }], `期間「${request.period}」不是${request.cycle === 'monthly' ? '每月' : request.cycle === 'semiannual' ? '半年' : '年度'}查核的期間（例如 ${example}）`);
     }
+    const today = todayInTaipei();
+    const { profile, revision: profileRevision } = await loadProfileAsOf(tx, input.firmId, period.end < today ? period.end : today);
     const { version, items } = await getItems(tx, request.document, request.version);
     const existing = await tx.query<{ id: string }>(
       'SELECT id FROM campaigns WHERE firm_id = $1 AND document = $2 AND version = $3 AND cycle = $4 AND period = $5',
@@ -447,9 +462,9 @@ export async function createCampaign(db: Database, context: RequestContext, inpu
     const id = randomUUID();
     const title = request.title ?? `${request.document} ${version} 自行查核 ${period.id}`;
     await tx.query(
-      `INSERT INTO campaigns (id, firm_id, period, cycle, document, version, title, status, due_date, created_by, period_start, period_end)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11)`,
-      [id, input.firmId, period.id, request.cycle, request.document, version, title, period.due, context.actor.userId, period.start, period.end],
+      `INSERT INTO campaigns (id, firm_id, period, cycle, document, version, title, status, due_date, created_by, period_start, period_end, profile_revision)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12)`,
+      [id, input.firmId, period.id, request.cycle, request.document, version, title, period.due, context.actor.userId, period.start, period.end, profileRevision],
     );
     for (const item of selection.items) {
       await tx.query(
@@ -460,7 +475,7 @@ export async function createCampaign(db: Database, context: RequestContext, inpu
     }
     await appendAuditEvent(tx, context, {
       firmId: input.firmId, entity: 'campaign', entityId: id, action: 'campaign.created',
-      after: { document: request.document, version, cycle: request.cycle, period: period.id, items: selection.items.map((item) => item.id) },
+      after: { document: request.document, version, cycle: request.cycle, period: period.id, profileRevision, items: selection.items.map((item) => item.id) },
       detail: { needsAnswer: selection.needsAnswer.map((item) => item.id), excluded: selection.excluded },
     });
     const carriedForward = request.carryForward ? await carryForward(tx, context, await findCampaignRow(tx, input.firmId, id)) : 0;
