@@ -105,7 +105,7 @@ describe('time limit', () => {
       id: 'slow', title: '慢', titleEn: 'slow', version: '0', inputKinds: [], items: [],
       run: () => new Promise(() => undefined),
     };
-    await expect(runCheckWithTimeout(slow, [], {}, 50)).rejects.toBeInstanceOf(CheckTimeoutError);
+    await expect(runCheckWithTimeout(slow, [{ name: 'slow.txt', text: '' }], {}, 50)).rejects.toBeInstanceOf(CheckTimeoutError);
   });
 });
 

@@ -321,7 +321,7 @@ async function runCheckOnTargets(
   streamed.forEach((target) => checkTargetFile(target, limits.maxBytes));
   const others = readCheckInputs(name, targets.filter((target) => !streamed.includes(target)), limits.maxBytes);
   const streaming: CheckDefinition = { ...definition, run: (_inputs, runOptions) => runAccountsStreaming(streamed, others, runOptions) };
-  return runCheckWithTimeout(streaming, [], checkOptions, limits.timeoutMs);
+  return runCheckWithTimeout(streaming, [...streamed.map((target) => ({ name: target })), ...others], checkOptions, limits.timeoutMs);
 }
 
 const STATUS_LABELS: Record<CheckResult['status'], string> = {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../catalog-files/load-catalog.ts';
 import {
-  CHECK_NAMES, CheckUnavailableError, UnknownCheckError, buildCheckInput, findCitedItem, listChecks, loadCheck, selectMasItems,
+  CHECK_NAMES, CheckUnavailableError, UnknownCheckError, buildCheckInput, findCitedItem, listChecks, loadCheck, runCheckWithTimeout, selectMasItems,
 } from './registry.ts';
+import { CheckInputError } from './types.ts';
 
 const catalog = loadCatalog();
 const masItems = selectMasItems(catalog);
@@ -23,6 +24,13 @@ describe('check registry', () => {
     const check = await loadCheck('app-report', { masItems });
     const result = await check.run([{ name: 'report.csv', text: 'number,result\n1,符合\n' }], { level: 'L1' });
     expect(result.stats.required).toBe(23);
+  });
+
+  it.each(CHECK_NAMES)('refuses to run %s on no input at all (no "pass, 0 targets" evidence)', async (name) => {
+    const definition = await loadCheck(name, { masItems });
+    const run = runCheckWithTimeout(definition, [], { level: 'L1' }, 5000);
+    await expect(run).rejects.toBeInstanceOf(CheckInputError);
+    await expect(run).rejects.toThrow(new RegExp(`check "${name}" needs at least one ${name === 'tls' ? 'file or host:port target' : 'file'}`));
   });
 
   it('rejects an unknown name and lists every check', async () => {

@@ -197,6 +197,23 @@ export class CheckTimeoutError extends Error {
 }
 
 /**
+ * A check run needs at least one input: a result over nothing ("pass, 0 targets") would look like
+ * evidence of compliance. Throws {@link CheckInputError} naming what to give.
+ */
+export function assertHasInputs(definition: Pick<CheckDefinition, 'id' | 'inputKinds'>, inputs: CheckInput[]): void {
+  if (inputs.length > 0) {
+    return;
+  }
+  const isLive = (LIVE_TARGET_CHECKS as readonly string[]).includes(definition.id);
+  const what = isLive ? '檔案或 host:port 目標' : '檔案';
+  const whatEn = isLive ? 'file or host:port target' : 'file';
+  throw new CheckInputError(
+    `檢查「${definition.id}」至少需要一個${what}（${definition.inputKinds.join(', ')}），未提供任何輸入 / check "${definition.id}" needs at least one ${whatEn} (${definition.inputKinds.join(', ')}); none was given`,
+    'inputs',
+  );
+}
+
+/**
  * Runs a check with a time limit. The check's own work is not interrupted (JavaScript cannot stop a
  * running promise), but the caller gets a {@link CheckTimeoutError} and can exit or answer.
  */
@@ -206,6 +223,7 @@ export async function runCheckWithTimeout(
   options: CheckOptions,
   timeoutMs: number,
 ): Promise<CheckResult> {
+  assertHasInputs(definition, inputs);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new CheckTimeoutError(definition.id, timeoutMs)), timeoutMs);

@@ -20,6 +20,7 @@ import { todayInTaipei, toIsoTime } from '../evidence/evidence-values.ts';
 import type { CatalogVersion } from '../../domain/catalog/resolve.ts';
 import {
   CHECK_NAMES,
+  assertHasInputs,
   CheckTimeoutError,
   CheckUnavailableError,
   LIVE_TARGET_CHECKS,
@@ -210,9 +211,11 @@ export async function runUploadedCheck(
 ): Promise<{ run: CheckRunView; result: CheckResult }> {
   authorize(context.actor, 'check:run', input.firmId);
   const definition = await loadRegisteredCheck(deps, input.check);
-  const isLive = (LIVE_TARGET_CHECKS as readonly string[]).includes(input.check);
-  if (input.files.length === 0 && !isLive) {
-    throw validation([{ where: 'files', message: 'at least one file is required' }], '請上傳要檢查的檔案');
+  try {
+    assertHasInputs(definition, input.files);
+  } catch (error) {
+    // A run over no input would be stored (and could be attached) as "pass, 0 targets".
+    throw validation([{ where: 'files', message: error instanceof Error ? error.message : String(error) }], '請上傳要檢查的檔案（至少一個）');
   }
   const startedAt = nowOf(deps);
   let result: CheckResult;

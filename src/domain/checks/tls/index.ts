@@ -53,6 +53,19 @@ function readNumberOption(value: number | string | undefined, name: string, fall
   return number;
 }
 
+/** A DER certificate file, checked to decode; anything else is an input error naming the file. */
+function readDerCertificate(file: string, der: Uint8Array): Uint8Array {
+  try {
+    new X509Certificate(new Uint8Array(der));
+  } catch (error) {
+    throw new CheckInputError(
+      `無法解析 DER 憑證（檔案不是 X.509 憑證或已損毀）/ cannot parse the DER certificate (not an X.509 certificate, or damaged): ${(error as Error).message}`,
+      file,
+    );
+  }
+  return der;
+}
+
 async function checkOne(input: CheckInput, options: TlsCheckOptions, at: Date, anchors: X509Certificate[]) {
   const findings: Finding[] = [];
   const stats: Record<string, number | string> = {};
@@ -60,7 +73,7 @@ async function checkOne(input: CheckInput, options: TlsCheckOptions, at: Date, a
   let chain: Uint8Array[];
   let hostname = options.hostname;
   if (isOffline) {
-    chain = input.text !== undefined ? readPemBundle(input.name, input.text) : [input.bytes!];
+    chain = input.text !== undefined ? readPemBundle(input.name, input.text) : [readDerCertificate(input.name, input.bytes!)];
     stats.mode = 'pem';
   } else {
     const target = parseTlsTarget(input.name);

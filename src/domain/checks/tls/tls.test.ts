@@ -252,6 +252,16 @@ describe('input errors', () => {
     expect(() => parseTlsTarget(value)).toThrow(CheckInputError);
   });
 
+  it.each([
+    ['garbage.der', new Uint8Array([0x30, 0x82, 0x01, 0x00, 0xde, 0xad, 0xbe, 0xef])],
+    ['empty.der', new Uint8Array([])],
+    ['random.cer', new Uint8Array([0x00, 0xff, 0x13, 0x37, 0x42])],
+  ])('a damaged DER file %s is an input error naming the file', async (name, bytes) => {
+    const run = tlsCheck.run([{ name, bytes }], { at: '2025-01-01' });
+    await expect(run).rejects.toBeInstanceOf(CheckInputError);
+    await expect(run).rejects.toMatchObject({ file: name, message: expect.stringContaining(`${name}: `) });
+  });
+
   it('PEM reader and target parser throw only CheckInputError on random input', () => {
     fc.assert(
       fc.property(
