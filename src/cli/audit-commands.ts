@@ -51,7 +51,7 @@ async function exportCommand(context: CliContext, options: { firm: string; forma
   const events = await inTenantTransaction(db, [firmId], async (tx) => {
     const firm = await tx.query('SELECT 1 FROM firms WHERE id = $1', [firmId]);
     if (firm.rows.length === 0) throw new UsageError('--firm', `找不到券商 ${firmId}`, `no firm ${firmId}`);
-    const result = await listAuditEvents(tx, { firmIds: [firmId], limit: 1_000_000, offset: 0 });
+    const result = await listAuditEvents(tx, { firmIds: [firmId], limit: 1_000_000, offset: 0, includeMemberPlatformEvents: true });
     await appendAuditEvent(tx, systemContext('cli'), {
       firmId, entity: 'audit', action: 'audit.exported', detail: { format: options.format, count: result.events.length },
     });

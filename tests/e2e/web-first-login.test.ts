@@ -73,7 +73,8 @@ describe('first login of the platform administrator', () => {
     await page.fill('[data-testid=login-password]', newPassword);
     await page.click('[data-testid=login-submit]');
     await page.waitForURL(/\/login\/mfa/);
-    await page.fill('[data-testid=mfa-code]', await generate({ secret }));
+    // The enrolment code is spent (no replay within its window): use the next step's code.
+    await page.fill('[data-testid=mfa-code]', await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await page.click('[data-testid=mfa-submit]');
     await page.waitForSelector('[data-testid=side-menu]');
     expect(page.url()).not.toMatch(/\/login/);

@@ -21,6 +21,9 @@ afterAll(async () => {
   await runtime?.close();
 });
 
+/** The code of the next 30-second step (still inside the accepted window), unlike the one used to enrol. */
+const nextTotp = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+
 const login = (email: string, password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
 
 async function auditActions(): Promise<string[]> {
@@ -110,7 +113,7 @@ describe('multi-factor login (CSIM 7.(2) b.(e))', () => {
     expect(second.step).toBe('mfa');
     const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: second.headers, payload: { code: '000000' } });
     expect(wrong.statusCode).toBe(401);
-    const passed = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: second.headers, payload: { code: await generate({ secret: enrolled.secret }) } });
+    const passed = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: second.headers, payload: { code: await nextTotp(enrolled.secret) } });
     expect(passed.json().step).toBe('ok');
     expect((await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/audit`, headers: second.headers })).statusCode).toBe(200);
   });
@@ -134,6 +137,27 @@ describe('multi-factor login (CSIM 7.(2) b.(e))', () => {
     expect((await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code } })).json().step).toBe('ok');
     session = await signIn(app, ciso);
     expect((await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code } })).statusCode).toBe(401);
+  });
+});
+
+describe('TOTP replay', () => {
+  it('refuses a code that was already accepted, at enrolment or at sign-in, within its window', async () => {
+    const ciso = await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] });
+    const enrolled = await signInWithMfa(app, ciso);
+    const enrolmentCode = await generate({ secret: enrolled.secret });
+    const nextCode = await nextTotp(enrolled.secret);
+
+    let session = await signIn(app, ciso);
+    const replayedEnrolment = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code: enrolmentCode } });
+    expect(replayedEnrolment.statusCode).toBe(401);
+    const fresh = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code: nextCode } });
+    expect(fresh.json().step).toBe('ok');
+
+    session = await signIn(app, ciso);
+    const replayed = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code: nextCode } });
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.json().error.message).toBe('驗證碼錯誤');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: session.headers })).json().step).toBe('mfa');
   });
 });
 

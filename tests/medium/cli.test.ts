@@ -192,10 +192,12 @@ describe('exports', () => {
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0].split(',')).toContain('hash');
-    expect(lines).toHaveLength(1 + 3);
+    // The firm chain's three grants, and the platform chain's three account creations of its members.
+    expect(lines).toHaveLength(1 + 6);
+    expect(lines.filter((line) => line.includes(',platform,') && line.includes('user.created'))).toHaveLength(3);
     const json = JSON.parse((await cli('audit', 'export', '--firm', firmId, '--format', 'json')).stdout);
     expect(json.events.map((event: { action: string }) => event.action)).toContain('audit.exported');
-    expect(json.events).toHaveLength(4);
+    expect(json.events).toHaveLength(7);
     const bad = await cli('audit', 'export', '--firm', firmId, '--format', 'pdf');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format');

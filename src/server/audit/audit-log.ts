@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/client.ts';
-import type { RequestContext, Role } from '../context.ts';
+import { SYSTEM_ACTOR, type RequestContext, type Role } from '../context.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -17,8 +17,24 @@ export interface AuditEventInput {
   before?: unknown;
   after?: unknown;
   detail?: Record<string, unknown>;
-  /** The role the actor acted in, when one applies. */
-  role?: Role | 'platform_admin' | null;
+  /** The role the actor acted in; by default derived from the actor (see `actorRoleFor`). */
+  role?: Role | 'platform_admin' | 'system' | null;
+}
+
+/**
+ * The role(s) an actor acts in, as recorded on an event: 'system' for the system actor (CLI, jobs,
+ * start-up), 'platform_admin' for a platform administrator, the actor's roles in the event's firm
+ * joined by commas ("assessor,reviewer"), or for a platform-chain event (no firm) the roles the actor
+ * holds in any firm; null for someone not signed in (a failed sign-in).
+ */
+export function actorRoleFor(context: RequestContext, firmId: string | null): string | null {
+  const actor = context.actor;
+  if (actor === SYSTEM_ACTOR || (actor.userId === null && context.via !== 'api')) return 'system';
+  if (actor.userId === null) return null;
+  if (actor.isPlatformAdmin) return 'platform_admin';
+  const roles = firmId === null ? [...actor.roles.values()].flat() : (actor.roles.get(firmId) ?? []);
+  const distinct = [...new Set(roles)].sort();
+  return distinct.length > 0 ? distinct.join(',') : null;
 }
 
 export interface StoredAuditEvent {
@@ -114,7 +130,7 @@ export async function appendAuditEvent(tx: Queryable, context: RequestContext, i
     at: new Date(),
     actor_id: context.actor.userId,
     actor_email: context.actor.email,
-    actor_role: input.role ?? (context.actor.isPlatformAdmin && context.actor.userId ? 'platform_admin' : null),
+    actor_role: input.role ?? actorRoleFor(context, input.firmId),
     firm_id: input.firmId,
     ip: context.ip,
     via: context.via,
@@ -142,7 +158,7 @@ export async function appendAuditEvent(tx: Queryable, context: RequestContext, i
 
 export interface ChainProblem {
   chain: string;
-  kind: 'altered' | 'deleted' | 'inserted' | 'truncated';
+  kind: 'altered' | 'deleted' | 'inserted' | 'truncated' | 'head_missing' | 'head_mismatch';
   /** The event where the break shows (id and sequence number). */
   eventId: string | null;
   seq: string;
@@ -158,61 +174,102 @@ export interface VerificationReport {
   verifiedAt: string;
 }
 
-/** Recomputes every chain (or those of `firmIds`) and reports the first break in each. */
+interface ChainHead {
+  chain: string;
+  last_seq: string;
+  last_hash: string;
+}
+
+/**
+ * The chains to verify: for '*' every chain that has a head, has events, or belongs to a firm (plus the
+ * platform chain); otherwise the named firms' chains. Taking the chains from the events and the firms
+ * too means a deleted head row cannot hide a chain from verification.
+ */
+async function chainsToVerify(tx: Queryable, firmIds: string[] | '*'): Promise<string[]> {
+  if (firmIds !== '*') return [...new Set(firmIds)].sort();
+  const rows = await tx.query<{ chain: string }>(
+    `SELECT chain FROM audit_chain_heads
+     UNION SELECT DISTINCT chain FROM audit_events
+     UNION SELECT id::text FROM firms
+     UNION SELECT 'platform'`,
+  );
+  return rows.rows.map((row) => row.chain).sort();
+}
+
+/** Walks one chain's events against its head and returns the first break, if any. */
+function verifyChain(chain: string, head: ChainHead | null, events: StoredAuditEvent[]): ChainProblem | null {
+  let expectedSeq = 1n;
+  let previousHash = GENESIS_HASH;
+  for (const event of events) {
+    const seq = BigInt(event.seq);
+    const recomputed = hashEvent({ ...event, detail: event.detail ?? {} });
+    if (head && seq > BigInt(head.last_seq)) {
+      return { chain, kind: 'inserted', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）不在稽核鏈記錄之內，疑似被插入`, messageEn: `event #${event.id} (seq ${seq}) lies beyond the chain's recorded end: inserted` };
+    }
+    if (seq < expectedSeq) {
+      return { chain, kind: 'inserted', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）重複序號，疑似被插入`, messageEn: `event #${event.id} (seq ${seq}) repeats a sequence number: inserted` };
+    }
+    if (seq > expectedSeq) {
+      return { chain, kind: 'deleted', eventId: String(event.id), seq: String(expectedSeq), message: `序號 ${expectedSeq} 的事件不見了（在事件 #${event.id} 之前），疑似被刪除`, messageEn: `event with seq ${expectedSeq} is missing before event #${event.id}: deleted` };
+    }
+    if (event.prev_hash !== previousHash) {
+      return { chain, kind: recomputed === event.hash ? 'inserted' : 'altered', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）與前一事件的雜湊不連續`, messageEn: `event #${event.id} (seq ${seq}) does not link to the previous event's hash` };
+    }
+    if (recomputed !== event.hash) {
+      return { chain, kind: 'altered', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）內容已被竄改`, messageEn: `event #${event.id} (seq ${seq}) was altered: its content does not match its hash` };
+    }
+    previousHash = event.hash;
+    expectedSeq += 1n;
+  }
+  const lastSeq = String(expectedSeq - 1n);
+  if (!head) {
+    if (events.length === 0) return null;
+    return { chain, kind: 'head_missing', eventId: null, seq: lastSeq, message: `稽核鏈 ${chain} 有 ${events.length} 筆事件，但鏈首記錄不見了（疑似被刪除）`, messageEn: `chain ${chain} has ${events.length} events but no chain head: the head was deleted` };
+  }
+  if (BigInt(head.last_seq) > expectedSeq - 1n) {
+    return { chain, kind: 'truncated', eventId: null, seq: String(head.last_seq), message: `稽核鏈 ${chain} 的最後事件（序號 ${head.last_seq}）不見了`, messageEn: `chain ${chain} ends before its recorded last event (seq ${head.last_seq}): deleted` };
+  }
+  if (lastSeq !== String(head.last_seq) || previousHash !== head.last_hash) {
+    return { chain, kind: 'head_mismatch', eventId: null, seq: String(head.last_seq), message: `稽核鏈 ${chain} 的鏈首記錄（序號 ${head.last_seq}）與最後事件（序號 ${lastSeq}）不符，鏈首疑似被竄改`, messageEn: `chain ${chain}'s head (seq ${head.last_seq}) does not match its last event (seq ${lastSeq}): the head was altered` };
+  }
+  return null;
+}
+
+/**
+ * Recomputes every chain (or those of `firmIds`) and reports the first break in each; a chain whose
+ * events have no head, or whose head does not match its last event, is broken too.
+ */
 export async function verifyAuditChains(tx: Queryable, firmIds: string[] | '*' = '*'): Promise<VerificationReport> {
-  const heads = (
-    await tx.query<{ chain: string; last_seq: string; last_hash: string }>(
-      'SELECT chain, last_seq, last_hash FROM audit_chain_heads ORDER BY chain',
-    )
-  ).rows.filter((head) => firmIds === '*' || firmIds.includes(head.chain));
+  const chains = await chainsToVerify(tx, firmIds);
+  const heads = new Map(
+    (await tx.query<ChainHead>('SELECT chain, last_seq, last_hash FROM audit_chain_heads WHERE chain = ANY($1::text[])', [chains])).rows
+      .map((head) => [head.chain, head]),
+  );
   const problems: ChainProblem[] = [];
   let total = 0;
-  for (const head of heads) {
+  let walked = 0;
+  for (const chain of chains) {
     const events = (
-      await tx.query<StoredAuditEvent>('SELECT * FROM audit_events WHERE chain = $1 ORDER BY seq, id', [head.chain])
+      await tx.query<StoredAuditEvent>('SELECT * FROM audit_events WHERE chain = $1 ORDER BY seq, id', [chain])
     ).rows;
+    const head = heads.get(chain) ?? null;
+    if (!head && events.length === 0) continue;
+    walked += 1;
     total += events.length;
-    let expectedSeq = 1n;
-    let previousHash = GENESIS_HASH;
-    let problem: ChainProblem | null = null;
-    for (const event of events) {
-      const seq = BigInt(event.seq);
-      const recomputed = hashEvent({ ...event, detail: event.detail ?? {} });
-      if (seq > BigInt(head.last_seq)) {
-        problem = { chain: head.chain, kind: 'inserted', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）不在稽核鏈記錄之內，疑似被插入`, messageEn: `event #${event.id} (seq ${seq}) lies beyond the chain's recorded end: inserted` };
-        break;
-      }
-      if (seq < expectedSeq) {
-        problem = { chain: head.chain, kind: 'inserted', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）重複序號，疑似被插入`, messageEn: `event #${event.id} (seq ${seq}) repeats a sequence number: inserted` };
-        break;
-      }
-      if (seq > expectedSeq) {
-        problem = { chain: head.chain, kind: 'deleted', eventId: String(event.id), seq: String(expectedSeq), message: `序號 ${expectedSeq} 的事件不見了（在事件 #${event.id} 之前），疑似被刪除`, messageEn: `event with seq ${expectedSeq} is missing before event #${event.id}: deleted` };
-        break;
-      }
-      if (event.prev_hash !== previousHash) {
-        problem = { chain: head.chain, kind: recomputed === event.hash ? 'inserted' : 'altered', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）與前一事件的雜湊不連續`, messageEn: `event #${event.id} (seq ${seq}) does not link to the previous event's hash` };
-        break;
-      }
-      if (recomputed !== event.hash) {
-        problem = { chain: head.chain, kind: 'altered', eventId: String(event.id), seq: String(seq), message: `事件 #${event.id}（序號 ${seq}）內容已被竄改`, messageEn: `event #${event.id} (seq ${seq}) was altered: its content does not match its hash` };
-        break;
-      }
-      previousHash = event.hash;
-      expectedSeq += 1n;
-    }
-    if (!problem && (String(expectedSeq - 1n) !== String(head.last_seq) || previousHash !== head.last_hash)) {
-      problem = { chain: head.chain, kind: 'truncated', eventId: null, seq: String(head.last_seq), message: `稽核鏈 ${head.chain} 的最後事件（序號 ${head.last_seq}）不見了`, messageEn: `chain ${head.chain} ends before its recorded last event (seq ${head.last_seq}): deleted` };
-    }
-    if (problem) {
-      problems.push(problem);
-    }
+    const problem = verifyChain(chain, head, events);
+    if (problem) problems.push(problem);
   }
-  return { ok: problems.length === 0, chains: heads.length, events: total, problems, verifiedAt: new Date().toISOString() };
+  return { ok: problems.length === 0, chains: walked, events: total, problems, verifiedAt: new Date().toISOString() };
 }
 
 export interface AuditQuery {
   firmIds: string[] | '*';
+  /**
+   * Also list platform-chain events (sign-in, failed sign-in, lockout, unlock, MFA, password reset)
+   * whose actor or target user is a member of one of `firmIds`, so a firm's auditor sees them. A
+   * read-only view: the events stay in the platform chain.
+   */
+  includeMemberPlatformEvents?: boolean;
   from?: string;
   to?: string;
   actor?: string;
@@ -229,7 +286,19 @@ export async function listAuditEvents(tx: Queryable, query: AuditQuery): Promise
     params.push(value);
     where.push(clause.replace('?', `$${params.length}`));
   };
-  if (query.firmIds !== '*') add('(firm_id = ANY(?::uuid[]))', query.firmIds);
+  if (query.firmIds !== '*') {
+    if (query.includeMemberPlatformEvents) {
+      params.push(query.firmIds);
+      const firms = `$${params.length}::uuid[]`;
+      where.push(
+        `(firm_id = ANY(${firms}) OR (chain = 'platform' AND firm_id IS NULL AND (
+           actor_id IN (SELECT user_id FROM memberships WHERE firm_id = ANY(${firms}))
+           OR entity_id IN (SELECT user_id::text FROM memberships WHERE firm_id = ANY(${firms})))))`,
+      );
+    } else {
+      add('(firm_id = ANY(?::uuid[]))', query.firmIds);
+    }
+  }
   if (query.from) add('at >= ?', query.from);
   if (query.to) add('at < ?', query.to);
   if (query.actor) add('actor_email ILIKE ?', `%${query.actor}%`);

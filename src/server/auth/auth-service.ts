@@ -35,6 +35,8 @@ export interface UserRow {
   locked_at: Date | null;
   mfa_secret: string | null;
   mfa_enabled: boolean;
+  /** The last accepted TOTP time step (a bigint, as text); a code of that step or earlier is refused. */
+  mfa_last_step: string | null;
   recovery_codes: string[];
   is_platform_admin: boolean;
   is_staff: boolean;
@@ -262,13 +264,24 @@ export async function resolveSession(deps: AuthDeps, token: string | undefined):
   });
 }
 
+/**
+ * Checks a TOTP code against the user's secret and refuses a code whose time step is not later than
+ * the last one accepted (so a code cannot be replayed within its window, RFC 6238 §5.2); records the
+ * accepted step. Returns false for a wrong or replayed code.
+ */
+async function acceptTotpCode(deps: AuthDeps, tx: Queryable, user: UserRow, sealedSecret: string, code: string): Promise<boolean> {
+  const lastStep = user.mfa_last_step === null || user.mfa_last_step === undefined ? undefined : Number(user.mfa_last_step);
+  const result = await verifyTotp({ secret: deps.secrets.open(sealedSecret), token: code, epochTolerance: 30, afterTimeStep: lastStep });
+  if (!result.valid || !('timeStep' in result)) return false;
+  await tx.query('UPDATE users SET mfa_last_step = $2 WHERE id = $1', [user.id, String(result.timeStep)]);
+  return true;
+}
+
 /** Checks a TOTP code or a recovery code; consumes the recovery code. */
 async function checkSecondFactor(deps: AuthDeps, tx: Queryable, user: UserRow, code: string): Promise<'totp' | 'recovery' | null> {
   const cleaned = code.replace(/\s+/g, '');
   if (/^\d{6}$/.test(cleaned) && user.mfa_secret) {
-    const secret = deps.secrets.open(user.mfa_secret);
-    const result = await verifyTotp({ secret, token: cleaned, epochTolerance: 30 });
-    if (result.valid) return 'totp';
+    if (await acceptTotpCode(deps, tx, user, user.mfa_secret, cleaned)) return 'totp';
   }
   const hashed = hashToken(cleaned.toUpperCase());
   const codes = user.recovery_codes ?? [];
@@ -355,7 +368,7 @@ export async function startMfaEnrolment(deps: AuthDeps, context: RequestContext,
   const secret = generateSecret();
   const otpauthUri = generateURI({ issuer: 'anjian 安檢', label: session.user.email, secret });
   await inPlatformTransaction(deps.db, async (tx) => {
-    await tx.query('UPDATE users SET mfa_secret = $2 WHERE id = $1', [session.user.id, deps.secrets.seal(secret)]);
+    await tx.query('UPDATE users SET mfa_secret = $2, mfa_last_step = NULL WHERE id = $1', [session.user.id, deps.secrets.seal(secret)]);
     await appendAuditEvent(tx, context, { firmId: null, entity: 'user', entityId: session.user.id, action: 'auth.mfa_enrolment_started' });
   });
   return { otpauthUri, qrDataUrl: await QRCode.toDataURL(otpauthUri), secret };
@@ -368,8 +381,8 @@ export async function confirmMfaEnrolment(deps: AuthDeps, context: RequestContex
     if (user.mfa_enabled || !user.mfa_secret) {
       throw new AppError('INVALID_STATE', '請先開始設定多因子驗證', { messageEn: 'Start the enrolment first' });
     }
-    const result = await verifyTotp({ secret: deps.secrets.open(user.mfa_secret), token: code.replace(/\s+/g, ''), epochTolerance: 30 });
-    if (!result.valid) throw new AppError('VALIDATION', '驗證碼錯誤，請確認手機時間並重試', { messageEn: 'Wrong code: check the phone clock and try again', issues: [{ where: 'code', message: '驗證碼錯誤' }] });
+    const isValid = await acceptTotpCode(deps, tx, user, user.mfa_secret, code.replace(/\s+/g, ''));
+    if (!isValid) throw new AppError('VALIDATION', '驗證碼錯誤，請確認手機時間並重試', { messageEn: 'Wrong code: check the phone clock and try again', issues: [{ where: 'code', message: '驗證碼錯誤' }] });
     const recoveryCodes = Array.from({ length: 10 }, () => randomBytes(5).toString('hex').toUpperCase());
     await tx.query('UPDATE users SET mfa_enabled = true, recovery_codes = $2 WHERE id = $1', [user.id, JSON.stringify(recoveryCodes.map(hashToken))]);
     await tx.query('UPDATE sessions SET mfa_passed = true WHERE id_hash = $1', [session.sessionHash]);
@@ -434,7 +447,7 @@ export async function unlockUser(tx: Queryable, context: RequestContext, email: 
 
 export async function resetMfa(tx: Queryable, context: RequestContext, email: string): Promise<void> {
   const updated = await tx.query<{ id: string }>(
-    "UPDATE users SET mfa_enabled = false, mfa_secret = NULL, recovery_codes = '[]' WHERE email = $1 RETURNING id",
+    "UPDATE users SET mfa_enabled = false, mfa_secret = NULL, mfa_last_step = NULL, recovery_codes = '[]' WHERE email = $1 RETURNING id",
     [normaliseEmail(email)],
   );
   if (updated.rows.length === 0) throw new AppError('NOT_FOUND', `找不到帳號 ${email}`, { messageEn: `no account ${email}` });

@@ -426,7 +426,11 @@ export const deficiencies = pgTable(
     description: text('description'),
     recommendation: text('recommendation'),
   },
-  (table) => [unique().on(table.firmId, table.number), index('deficiencies_firm_state').on(table.firmId, table.state)],
+  (table) => [
+    unique().on(table.firmId, table.number),
+    index('deficiencies_firm_state').on(table.firmId, table.state),
+    index('deficiencies_campaign_item').on(table.campaignItemId),
+  ],
 );
 
 export const deficiencyHistory = pgTable('deficiency_history', {

@@ -24,7 +24,7 @@ export async function registerAuditRoutes(app: App, deps: AppDeps): Promise<void
 
   app.get('/api/v1/firms/:firmId/audit', { schema: { tags: ['audit'], summary: '稽核軌跡查詢', params, querystring: filters } }, async (request) => {
     const firmId = firmScope(request, 'audit:read');
-    const result = await inTenantTransaction(deps.db, [firmId], (tx) => listAuditEvents(tx, { ...request.query, firmIds: [firmId] }));
+    const result = await inTenantTransaction(deps.db, [firmId], (tx) => listAuditEvents(tx, { ...request.query, firmIds: [firmId], includeMemberPlatformEvents: true }));
     return { total: result.total, events: result.events.map(presentAuditEvent) };
   });
 
@@ -39,7 +39,7 @@ export async function registerAuditRoutes(app: App, deps: AppDeps): Promise<void
     const firmId = firmScope(request, 'audit:export');
     const context = requestContext(request);
     const events = await inTenantTransaction(deps.db, [firmId], async (tx) => {
-      const result = await listAuditEvents(tx, { ...request.query, limit: 1_000_000, offset: 0, firmIds: [firmId] });
+      const result = await listAuditEvents(tx, { ...request.query, limit: 1_000_000, offset: 0, firmIds: [firmId], includeMemberPlatformEvents: true });
       await appendAuditEvent(tx, context, { firmId, entity: 'audit', action: 'audit.exported', detail: { format: request.query.format, count: result.events.length } });
       return result.events.map(presentAuditEvent);
     });

@@ -348,7 +348,7 @@ export interface AuditVerification {
   ok: boolean;
   chains: number;
   events: number;
-  problems: { chain: string; kind: 'altered' | 'deleted' | 'inserted' | 'truncated'; eventId: string | null; seq: string; message: string; messageEn: string }[];
+  problems: { chain: string; kind: 'altered' | 'deleted' | 'inserted' | 'truncated' | 'head_missing' | 'head_mismatch'; eventId: string | null; seq: string; message: string; messageEn: string }[];
   verifiedAt: string;
 }
 
