@@ -3,7 +3,7 @@
  * lists, counted from today whatever year the page shows, and the button that creates a period's
  * self-inspection (campaign) with its cycle and period filled in.
  */
-import { useState } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
@@ -106,6 +106,7 @@ export function DuePanels({ today }: { today: string }) {
           pagination={false}
           locale={{ emptyText: t('calendarDue.noUpcoming') }}
           dataSource={upcoming}
+          onRow={(row) => ({ 'data-entry': `${row.kind}|${row.due}|${row.period?.id ?? row.obligation?.periodId}` }) as HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('calendar.due'), dataIndex: 'due', width: 110, render: (due: string) => <strong>{due}</strong> },
             { title: t('calendarDue.daysLeft'), dataIndex: 'daysLeft', width: 100, render: (days: number) => <Tag color={days <= 14 ? 'orange' : 'blue'}>{t('calendarDue.days', { count: days })}</Tag> },
