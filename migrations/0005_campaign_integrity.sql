@@ -15,3 +15,6 @@ ALTER TABLE campaigns ADD COLUMN profile_revision integer;
 UPDATE campaigns c SET profile_revision = (
   SELECT max(p.revision) FROM firm_profiles p WHERE p.firm_id = c.firm_id AND p.valid_from <= c.created_at
 );
+
+-- The campaign item view shows the deficiency raised from each item.
+CREATE INDEX deficiencies_campaign_item ON deficiencies (campaign_item_id);

@@ -141,6 +141,12 @@ describe('deficiency state machine', () => {
     expect(fromFailing.json()).toMatchObject({ source: 'self_inspection', items: [failing.itemId], description: '無書面風險評估報告' });
     const twice = await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/campaigns/${campaignId}/items/${failing.id}/deficiency`, headers: owner.headers, payload: { severity: 'high' } });
     expect(twice.statusCode).toBe(409);
+
+    // After a reload the item shows the deficiency raised from it, so it is not offered again.
+    const reloaded = (await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/campaigns/${campaignId}/items`, headers: owner.headers })).json().items as { id: string; deficiency: unknown }[];
+    const raised = fromFailing.json() as DeficiencyView;
+    expect(reloaded.find((item) => item.id === failing.id)?.deficiency).toEqual({ id: raised.id, number: raised.number, state: 'open' });
+    expect(reloaded.find((item) => item.id === compliant.id)?.deficiency).toBeNull();
   });
 
   it('produces the follow-up report with summary, scope, findings and recommendations, also as XLSX', async () => {

@@ -23,6 +23,7 @@ import { validateFirmProfile, type FirmProfile } from '../../domain/firms/profil
 import { buildInspectionPeriods, type InspectionPeriod } from '../../domain/calendar/periods.ts';
 import { DEFAULT_FISCAL_YEAR_END } from '../../domain/calendar/list-obligations.ts';
 import { CYCLES, type Cycle } from '../../domain/catalog/schema.ts';
+import type { DeficiencyState } from '../../domain/findings/deficiency-rules.ts';
 import {
   checkAssessment,
   classifyEvidenceValidity,
@@ -155,6 +156,12 @@ export interface ItemEvidenceView {
   sha256: string | null;
 }
 
+export interface ItemDeficiencyView {
+  id: string;
+  number: number;
+  state: DeficiencyState;
+}
+
 export interface CampaignItemView {
   id: string;
   itemId: string;
@@ -177,6 +184,8 @@ export interface CampaignItemView {
   reviewComment: string | null;
   revision: number;
   evidence: ItemEvidenceView[];
+  /** The deficiency raised from this item (an open one first, else the latest), or null. */
+  deficiency: ItemDeficiencyView | null;
   hasExpiredEvidence: boolean;
   hasExpiringEvidence: boolean;
 }
@@ -299,7 +308,17 @@ async function loadItemEvidence(tx: Queryable, itemIds: string[], today: string)
   return byItem;
 }
 
-function toItemView(row: ItemRow, evidence: ItemEvidenceView[]): CampaignItemView {
+/** The deficiency raised from each item: an open one when there is one, else the latest. */
+async function loadItemDeficiencies(tx: Queryable, itemIds: string[]): Promise<Map<string, ItemDeficiencyView>> {
+  const rows = (await tx.query<{ campaign_item_id: string; id: string; number: number; state: DeficiencyState }>(
+    `SELECT DISTINCT ON (campaign_item_id) campaign_item_id, id, number, state FROM deficiencies
+     WHERE campaign_item_id = ANY($1::uuid[]) ORDER BY campaign_item_id, (state = 'closed'), number DESC`,
+    [itemIds],
+  )).rows;
+  return new Map(rows.map((row) => [row.campaign_item_id, { id: row.id, number: Number(row.number), state: row.state }]));
+}
+
+function toItemView(row: ItemRow, evidence: ItemEvidenceView[], deficiency: ItemDeficiencyView | null = null): CampaignItemView {
   return {
     id: row.id,
     itemId: row.item_id,
@@ -322,6 +341,7 @@ function toItemView(row: ItemRow, evidence: ItemEvidenceView[]): CampaignItemVie
     reviewComment: row.review_comment,
     revision: row.revision,
     evidence,
+    deficiency,
     hasExpiredEvidence: evidence.some((entry) => !entry.isDeleted && entry.validity === 'expired'),
     hasExpiringEvidence: evidence.some((entry) => !entry.isDeleted && entry.validity === 'expiring'),
   };
@@ -580,7 +600,8 @@ export async function listCampaignItems(
       && (filter.result === undefined || (filter.result === 'unassessed' ? row.result === null : row.result === filter.result))
       && (filter.reviewState === undefined || row.review_state === filter.reviewState));
     const evidence = await loadItemEvidence(tx, rows.map((row) => row.id), today);
-    const views = rows.map((row) => toItemView(row, evidence.get(row.id) ?? []));
+    const deficiencies = await loadItemDeficiencies(tx, rows.map((row) => row.id));
+    const views = rows.map((row) => toItemView(row, evidence.get(row.id) ?? [], deficiencies.get(row.id) ?? null));
     return filter.evidenceExpiring ? views.filter((view) => view.hasExpiredEvidence || view.hasExpiringEvidence) : views;
   });
 }
@@ -659,7 +680,7 @@ export async function assessItem(
       await appendAuditEvent(tx, context, { firmId: input.firmId, entity: 'campaign_item', entityId: row.id, action: 'campaign_item.evidence_linked', after: { evidenceIds: input.evidenceIds } });
     }
     const fresh = (await tx.query<ItemRow>(`${ITEM_SELECT} WHERE i.id = $1`, [row.id])).rows[0];
-    return toItemView(fresh, (await loadItemEvidence(tx, [row.id], todayInTaipei())).get(row.id) ?? []);
+    return toItemView(fresh, (await loadItemEvidence(tx, [row.id], todayInTaipei())).get(row.id) ?? [], (await loadItemDeficiencies(tx, [row.id])).get(row.id) ?? null);
   });
 }
 
