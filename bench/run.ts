@@ -194,6 +194,8 @@ const BENCHES: Bench[] = [
           { label: `applicability: ${fleet}`, value: result.fleetMs, unit: 'ms', limit: 5000, isSizeDependent: true },
           { label: `obligations: 1 firm × 1 year (median of 21; worst ${Math.round(obligations.singleFirmYearMaxMs)} ms)`, value: obligations.singleFirmYearMedianMs, unit: 'ms', limit: 50 },
           { label: `obligations: ${fleet}`, value: obligations.fleetMs, unit: 'ms', limit: 5000, isSizeDependent: true },
+          { label: 'inspection periods: 1 firm × 1 year (median of 21)', value: obligations.periodsSingleFirmYearMedianMs, unit: 'ms', limit: 50 },
+          { label: `inspection periods: ${fleet}`, value: obligations.periodsFleetMs, unit: 'ms', limit: 5000, isSizeDependent: true },
         ],
       };
     },
