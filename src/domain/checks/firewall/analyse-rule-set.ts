@@ -53,7 +53,25 @@ export interface AnalysisOptions {
   at: Date;
   /** When the rule set was last reviewed, if known outside the file. */
   reviewedAt?: Date;
+  /**
+   * Expect every rule to record an owner and a review date (default true). When the format has no
+   * such fields and no rule uses the `owner=` / `reviewed=` convention, the rules lacking them are
+   * counted in one `unknown` finding; false turns that off.
+   */
+  requireOwner?: boolean;
 }
+
+/** Where each format keeps free text, for the hint on recording owner and review date. */
+const METADATA_HINTS: Record<string, string> = {
+  iptables: '-m comment --comment "owner=… reviewed=YYYY-MM-DD"',
+  'cisco-ios': 'remark owner=… reviewed=YYYY-MM-DD',
+  'cisco-asa': 'access-list … remark owner=… reviewed=YYYY-MM-DD',
+  fortios: 'set comments "owner=… reviewed=YYYY-MM-DD"',
+  paloalto: 'description "owner=… reviewed=YYYY-MM-DD"',
+  'juniper-srx': 'description "owner=… reviewed=YYYY-MM-DD"',
+  aws: 'Tags Owner / Reviewed, or Description "owner=… reviewed=YYYY-MM-DD"',
+  'azure-nsg': 'description "owner=… reviewed=YYYY-MM-DD"',
+};
 
 export interface RuleSetAnalysis {
   findings: Finding[];
@@ -155,6 +173,25 @@ export function analyseRuleSet(ruleSet: RuleSet, options: AnalysisOptions): Rule
   const wantsOwner = ruleSet.metadataFields.owner || allRules.some((rule) => rule.owner);
   const wantsReviewDate = ruleSet.metadataFields.reviewDate || allRules.some((rule) => rule.lastReviewed);
   const wantsDescription = ruleSet.metadataFields.description;
+
+  if (options.requireOwner !== false && (!wantsOwner || !wantsReviewDate)) {
+    const lacking = allRules.filter((rule) => (!wantsOwner && !rule.owner) || (!wantsReviewDate && !rule.lastReviewed));
+    if (lacking.length > 0) {
+      const fields = [!wantsOwner ? 'owner' : undefined, !wantsReviewDate ? 'review date' : undefined].filter((field) => field !== undefined);
+      const fieldsZh = [!wantsOwner ? '負責人' : undefined, !wantsReviewDate ? '檢視日期' : undefined].filter((field) => field !== undefined).join('及');
+      const hint = METADATA_HINTS[ruleSet.format] ?? 'owner=… reviewed=YYYY-MM-DD';
+      findings.push({
+        rule: 'firewall.metadata-unrecorded',
+        severity: 'low',
+        status: 'unknown',
+        message: `${lacking.length} 條規則未記錄${fieldsZh}，無法追溯其申請、核准與定期檢視。請在規則的註解／說明中記錄，例如：${hint}（或以 requireOwner=false 關閉此項）。`,
+        messageEn: `${lacking.length} rule(s) record no ${fields.join(' or ')}; their request, approval and periodic review cannot be traced. Record them in each rule's comment/description, e.g. ${hint} (or set requireOwner=false to skip this).`,
+        location: { file, line: lacking[0].line, subject: `${lacking.length} rules` },
+        items: [...FIREWALL_ITEMS.change, ...FIREWALL_ITEMS.review],
+        detail: { rules: lacking.length, missing: fields, firstRules: lacking.slice(0, 20).map((rule) => rule.id), hint },
+      });
+    }
+  }
 
   for (const note of ruleSet.unknowns) {
     findings.push({

@@ -95,11 +95,63 @@ describe('firewallCheck', () => {
 
   it('uses the reviewedAt option for the rule-set review', async () => {
     const text = '*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -p tcp --dport 443 -m comment --comment "intranet" -j ACCEPT\nCOMMIT\n';
-    const recent = await firewallCheck.run([{ name: 'a.rules', text }], { at: '2025-06-01', reviewedAt: '2025-01-15' });
+    const recent = await firewallCheck.run([{ name: 'a.rules', text }], { at: '2025-06-01', reviewedAt: '2025-01-15', requireOwner: false });
     expect(recent.status).toBe('pass');
-    const old = await firewallCheck.run([{ name: 'a.rules', text }], { at: '2025-06-01', reviewedAt: '2024-01-15' });
+    const old = await firewallCheck.run([{ name: 'a.rules', text }], { at: '2025-06-01', reviewedAt: '2024-01-15', requireOwner: false });
     expect(old.findings.map((finding) => finding.rule)).toEqual(['firewall.review-overdue']);
     expect(old.findings[0].items).toEqual(['NET:4.2.3', 'NET:3.2.5', 'CSIM:7.1.b.f', 'CSIM@112:7.1.b.i']);
+  });
+
+  describe('rules without owner or review date', () => {
+    const IPTABLES = [
+      '*filter',
+      ':INPUT DROP [0:0]',
+      '-A INPUT -s 10.0.0.0/8 -p tcp --dport 443 -m comment --comment "intranet" -j ACCEPT',
+      '-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT',
+      '-A INPUT -s 10.9.0.0/16 -p tcp --dport 8443 -j ACCEPT',
+      'COMMIT',
+      '',
+    ].join('\n');
+    const IOS = [
+      'ip access-list extended OUTSIDE-IN',
+      ' remark web servers',
+      ' permit tcp any host 192.0.2.10 eq 443',
+      ' deny ip any any',
+      '',
+    ].join('\n');
+
+    it.each([
+      ['iptables', 'a.rules', IPTABLES, 3, '-m comment --comment'],
+      ['cisco-ios', 'acl.txt', IOS, 2, 'remark owner='],
+    ])('%s: counts them in one unknown finding with a hint how to record them', async (format, name, text, count, hint) => {
+      const result = await firewallCheck.run([{ name, text }], { at: '2025-06-01', reviewedAt: '2025-01-15', format });
+      const findings = result.findings.filter((finding) => finding.rule === 'firewall.metadata-unrecorded');
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({ status: 'unknown', detail: { rules: count, missing: ['owner', 'review date'] } });
+      expect(findings[0].message).toContain(`${count} 條規則未記錄負責人及檢視日期`);
+      expect(findings[0].messageEn).toContain(hint);
+      expect(result.status).toBe('warning');
+    });
+
+    it('is left out with requireOwner=false (as the CLI passes it: -o requireOwner=false, or the string from the API)', async () => {
+      for (const requireOwner of [false, 'false']) {
+        const result = await firewallCheck.run([{ name: 'a.rules', text: IPTABLES }], { at: '2025-06-01', reviewedAt: '2025-01-15', requireOwner });
+        expect(result.findings.map((finding) => finding.rule)).not.toContain('firewall.metadata-unrecorded');
+      }
+      await expect(firewallCheck.run([{ name: 'a.rules', text: IPTABLES }], { requireOwner: 'nope' })).rejects.toThrow(/requireOwner/);
+    });
+
+    it('reports per rule instead once rules use the owner=/reviewed= convention', async () => {
+      const text = IPTABLES.replace('"intranet"', '"intranet owner=net-team reviewed=2025-03-01"');
+      const result = await firewallCheck.run([{ name: 'a.rules', text }], { at: '2025-06-01', reviewedAt: '2025-01-15' });
+      expect(result.findings.map((finding) => finding.rule)).not.toContain('firewall.metadata-unrecorded');
+      expect(result.findings.filter((finding) => finding.rule === 'firewall.missing-metadata')).toHaveLength(2);
+    });
+
+    it('does not add the count for CSV, whose owner and last_reviewed columns are checked per rule', async () => {
+      const result = await firewallCheck.run([{ name: 'rules.csv', text: RULES_CSV }], { at: '2025-06-01' });
+      expect(result.findings.map((finding) => finding.rule)).not.toContain('firewall.metadata-unrecorded');
+    });
   });
 
   it('refuses undetectable input, unknown formats and binary input', async () => {

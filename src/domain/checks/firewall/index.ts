@@ -35,12 +35,23 @@ function readDateOption(value: unknown, name: string): Date | undefined {
   return new Date(`${iso}T00:00:00Z`);
 }
 
+function readBooleanOption(value: unknown, name: string): boolean | undefined {
+  if (value === undefined || value === true || value === 'true') {
+    return value === undefined ? undefined : true;
+  }
+  if (value === false || value === 'false') {
+    return false;
+  }
+  throw new CheckInputError(`option ${name} must be true or false / 選項 ${name} 須為 true 或 false: ${String(value)}`, `options.${name}`);
+}
+
 export async function runFirewallCheck(inputs: CheckInput[], options: CheckOptions): Promise<CheckResult> {
   if (inputs.length === 0) {
     throw new CheckInputError('no rule file given / 未提供規則檔');
   }
   const at = readDateOption(options.at, 'at') ?? new Date();
   const reviewedAt = readDateOption(options.reviewedAt, 'reviewedAt');
+  const requireOwner = readBooleanOption(options.requireOwner, 'requireOwner');
   if (options.format !== undefined && !isFirewallFormat(options.format)) {
     throw new CheckInputError(`unknown format ${options.format}; use one of ${FIREWALL_FORMATS.join(', ')} / 不支援的格式`);
   }
@@ -59,7 +70,7 @@ export async function runFirewallCheck(inputs: CheckInput[], options: CheckOptio
       );
     }
     const ruleSet = parseFirewallRules(input.text, input.name, format);
-    const analysis = analyseRuleSet(ruleSet, { at, reviewedAt });
+    const analysis = analyseRuleSet(ruleSet, { at, reviewedAt, requireOwner });
     findings.push(...analysis.findings);
     stats[`rules.${format}`] = Number(stats[`rules.${format}`] ?? 0) + analysis.stats.rules;
     stats.rules = Number(stats.rules) + analysis.stats.rules;
