@@ -181,7 +181,7 @@ async function diffCommand(
   documentArgument: string,
   from: string,
   to: string,
-  options: { format?: DiffFormat; output?: string; json?: boolean; color?: boolean },
+  options: { format?: DiffFormat; output?: string; json?: boolean; color?: boolean; detail?: boolean },
 ) {
   const document = parseDocument('DOC', documentArgument);
   const format: DiffFormat = options.json ? 'json' : (options.format ?? 'table');
@@ -195,7 +195,7 @@ async function diffCommand(
     }
   }
   const { db } = await context.runtime();
-  const diff = await diffCatalog(db, document, from, to);
+  const diff = await diffCatalog(db, document, from, to, { detail: options.detail });
   let content: string | Buffer;
   switch (format) {
     case 'json':
@@ -292,6 +292,7 @@ export function registerCatalogCommands(program: Command, context: CliContext): 
     .option('--color', '以顏色標示異動 / mark changes in colour')
     .option('--no-color', '不使用顏色 / no colour')
     .option('--json', '同 --format json / same as --format json')
+    .option('--detail', '每一異動條文一列（不併入上層）/ one row per changed item (sub-items that only moved are not folded into their parent)')
     .action((document: string, from: string, to: string, options) => diffCommand(context, document, from, to, options));
 
   catalog

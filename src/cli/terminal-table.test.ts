@@ -10,12 +10,12 @@ function buildDiff(): VersionDiff {
   const oldText = '密碼輸入錯誤次數達三次者，應予中斷連線。';
   const newText = '密碼輸入錯誤次數達五次者，應予鎖定帳號並中斷連線。';
   return {
-    document: 'CSIM', from: '111', to: '112',
+    document: 'CSIM', from: '111', to: '112', approval: '金管證券字第 11203447331 號', date: '2023-08-15', titleChange: null, view: 'grouped',
     counts: { added: 1, changed: 1, renumbered: 0, removed: 1 },
     rows: [
-      { kind: 'changed', lineage: 'CSIM@109:8.3.e', path: '8.3.e', oldPath: '8.3.e', newText, oldText, newNotInSource: false, oldNotInSource: false, reasons: ['配合 | 實務修訂'], reasonRefs: [], sourceRows: [3], segments: diffText(oldText, newText) },
-      { kind: 'added', lineage: 'CSIM@112:8.3.f', path: '8.3.f', oldPath: null, newText: '應定期檢視帳號。', oldText: null, newNotInSource: false, oldNotInSource: false, reasons: [], reasonRefs: [], sourceRows: [4], segments: [] },
-      { kind: 'removed', lineage: 'CSIM@109:8.3.g', path: null, oldPath: '8.3.g', newText: null, oldText: '舊條文。', newNotInSource: false, oldNotInSource: false, reasons: ['刪除'], reasonRefs: [], sourceRows: [5], segments: [] },
+      { kind: 'changed', lineage: 'CSIM@109:8.3.e', path: '8.3.e', oldPath: '8.3.e', newText, oldText, newNotInSource: false, oldNotInSource: false, reasons: ['配合 | 實務修訂'], reasonRefs: [], sourceRows: [3], segments: diffText(oldText, newText), isTextChanged: true, scopeChange: null, movedWithParent: [] },
+      { kind: 'added', lineage: 'CSIM@112:8.3.f', path: '8.3.f', oldPath: null, newText: '應定期檢視帳號。', oldText: null, newNotInSource: false, oldNotInSource: false, reasons: [], reasonRefs: [], sourceRows: [4], segments: [], isTextChanged: false, scopeChange: null, movedWithParent: [] },
+      { kind: 'removed', lineage: 'CSIM@109:8.3.g', path: null, oldPath: '8.3.g', newText: null, oldText: '舊條文。', newNotInSource: false, oldNotInSource: false, reasons: ['刪除'], reasonRefs: [], sourceRows: [5], segments: [], isTextChanged: false, scopeChange: null, movedWithParent: [] },
     ],
   };
 }
@@ -37,7 +37,8 @@ describe('terminal width', () => {
 describe('comparison table', () => {
   it('in the terminal: every line has the same width, additions green-underlined, deletions red-struck', () => {
     const output = renderDiffTable(buildDiff(), { totalWidth: 80, isColour: true });
-    const tableLines = output.trimEnd().split('\n').slice(1);
+    const tableLines = output.trimEnd().split('\n').slice(2);
+    expect(output.split('\n')[0]).toBe('CSIM 112 與 111 條文對照表（金管證券字第 11203447331 號，2023-08-15）');
     const widths = new Set(tableLines.map((line) => displayWidth(stripAnsi(line))));
     expect(widths.size).toBe(1);
     expect(output).toContain('\u001b[32;4m五\u001b[0m');

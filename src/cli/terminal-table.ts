@@ -2,8 +2,8 @@
  * Terminal rendering: display width of CJK text, styled runs wrapped into fixed-width columns, and the
  * comparison table 修正條文 | 現行條文 | 說明 with additions underlined in green and deletions struck in red.
  */
-import type { VersionDiff } from '../domain/catalog/diff.ts';
-import { columnSegments, DIFF_HEADERS, KIND_LABELS, reasonText } from '../server/catalog/catalog-export.ts';
+import type { TextSegment, VersionDiff } from '../domain/catalog/diff.ts';
+import { columnSegments, DIFF_HEADERS, diffTitle, emptyCell, kindLabel, reasonText } from '../server/catalog/catalog-export.ts';
 
 export type Style = 'plain' | 'added' | 'removed' | 'heading' | 'dim';
 
@@ -124,28 +124,35 @@ export function renderTable(headers: string[], rows: Run[][][], options: { total
   return out.join('\n');
 }
 
-/** The comparison table for a terminal, in document order. */
+/** The comparison table for a terminal, in document order (a changed document title first). */
 export function renderDiffTable(diff: VersionDiff, options: { totalWidth: number; isColour: boolean }): string {
-  const rows = diff.rows.map((row) => {
+  const cell = (heading: string | null, segments: TextSegment[], empty: string): Run[] => [
+    ...(heading ? [{ text: `${heading} `, style: 'heading' as Style }] : []),
+    ...(segments.length === 0 ? [{ text: empty, style: 'dim' as Style }] : segments.map((segment) => ({
+      text: segment.text,
+      style: (segment.kind === 'same' ? 'plain' : segment.kind) as Style,
+    }))),
+  ];
+  const rows: Run[][][] = [];
+  if (diff.titleChange) {
+    const segments = diff.titleChange.segments;
+    rows.push([
+      cell('名稱', segments.filter((segment) => segment.kind !== 'removed'), ''),
+      cell('名稱', segments.filter((segment) => segment.kind !== 'added'), ''),
+      [{ text: '〔名稱變更〕', style: 'dim' }],
+    ]);
+  }
+  for (const row of diff.rows) {
     const { newer, older } = columnSegments(row);
-    const cell = (heading: string | null, segments: typeof newer, empty: string): Run[] => [
-      ...(heading ? [{ text: `${heading} `, style: 'heading' as Style }] : []),
-      ...(segments.length === 0 ? [{ text: empty, style: 'dim' as Style }] : segments.map((segment) => ({
-        text: segment.text,
-        style: (segment.kind === 'same' ? 'plain' : segment.kind) as Style,
-      }))),
-    ];
-    const newEmpty = row.newNotInSource ? '（略）' : row.kind === 'removed' ? '（刪除）' : '';
-    const oldEmpty = row.oldNotInSource ? '（略）' : row.kind === 'added' ? '（新增）' : '';
     const reason: Run[] = [
-      { text: `〔${KIND_LABELS[row.kind]}〕`, style: 'dim' },
+      { text: `〔${kindLabel(row)}〕`, style: 'dim' },
       { text: reasonText(row), style: 'plain' },
     ];
-    return [cell(row.path, newer, newEmpty), cell(row.oldPath, older, oldEmpty), reason];
-  });
+    rows.push([cell(row.path, newer, emptyCell(row, 'newer')), cell(row.oldPath, older, emptyCell(row, 'older')), reason]);
+  }
   const inner = Math.max(60, options.totalWidth - 10);
   const reasonWidth = Math.max(16, Math.floor(inner * 0.22));
   const textWidth = Math.floor((inner - reasonWidth) / 2);
-  const summary = `${diff.document} ${diff.from} → ${diff.to}：新增 ${diff.counts.added}、修正 ${diff.counts.changed}、移列 ${diff.counts.renumbered}、刪除 ${diff.counts.removed}`;
+  const summary = `${diffTitle(diff)}\n新增 ${diff.counts.added}、修正 ${diff.counts.changed}、移列 ${diff.counts.renumbered}、刪除 ${diff.counts.removed}`;
   return `${summary}\n${renderTable([...DIFF_HEADERS], rows, { ...options, widths: [textWidth, textWidth, reasonWidth] })}\n`;
 }

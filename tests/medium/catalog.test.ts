@@ -2,9 +2,10 @@
  * The catalog as stored in the database (embedded and PostgreSQL): item integrity, search, generated
  * comparison tables, and the CLI agreeing with the API.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, buildUser, openTestRuntime, signIn, testCatalog, type Session, type TestRuntime } from '../support/harness.ts';
 import type { App } from '../../src/server/app.ts';
@@ -122,21 +123,54 @@ describe('search: variant characters and totals', () => {
   });
 });
 
-/** The seed 002 row numbers that carry a change, from the note in catalog/csim/112.yaml. */
-function seedRowsWithChanges(): number[] {
-  const file = parseYaml(readFileSync(fileURLToPath(new URL('../../catalog/csim/112.yaml', import.meta.url)), 'utf8')) as { note: string };
-  const total = Number(/table has (\d+) rows/.exec(file.note)?.[1]);
-  const unchanged = (/Rows without a change of their own: ([\d,\s]+)\./.exec(file.note)?.[1] ?? '').split(',').map((entry) => Number(entry.trim()));
-  expect(total).toBeGreaterThan(30);
-  expect(unchanged.every(Number.isInteger)).toBe(true);
-  return Array.from({ length: total }, (_, index) => index + 1).filter((row) => !unchanged.includes(row));
-}
+/**
+ * The items whose text, number or wording the 修正條文 column of seed 002 (../shared/seeds/002_*.txt, the
+ * 112 年 comparison table) shows as changed: underlined (<u>) or struck (<del>) words, a new label (e.→f.,
+ * 說明 項次調整), or an unmarked rewording. Read off the seed by hand, not from catalog/csim/112.yaml.
+ */
+const SEED_002_CHANGED_ITEMS = [
+  '1.4', // line 6: (4) … <u>復原時間目標(RTO)</u>
+  '7.1', // line 6: （1）… 另 a、b、f 項 (was a、b、e)
+  '7.1.a.h', // line 6: (h) … <u>身分認證</u>
+  '7.1.a.j', '7.1.b', '7.1.b.h', '7.1.b.i', '7.1.c.c', '7.1.d', '7.1.d.a', // line 8
+  '7.1.d.b', // line 11
+  '7.1.d.c', // line 12
+  '7.1.e', // line 13: e.<u>身分</u> CA 認證與憑證管理 (was d.)
+  '7.1.e.c', '7.1.e.d', // lines 14–15
+  '7.1.f', '7.1.g', '7.1.h', '7.1.i', // lines 16–19: f.–i. (were e.–h.), 項次調整
+  '7.1.j', '7.1.j.g', // line 21
+  '7.1.k', '7.1.l', // lines 22–23
+  '7.2.b.f', '7.2.b.g', '7.2.b.h', '7.2.c.f', '7.2.c.g', // lines 24–27
+  '8.2.f', '8.2.g', '8.2.h', // line 31
+  '8.4.d', // line 32
+  '8.5.h', '8.5.k', // line 34
+  '9.4', '9.4.a', '9.4.b', // line 35
+  '9.4.c', '9.4.d', '9.4.e', '9.4.f', '9.4.g', '9.4.h', '9.4.i', // lines 38–46
+  '9.4.j', // line 47: the second i. (printed twice), numbered j.
+  '9.11.c.a', // line 50: <u>目的事業主管機關</u>
+  '9.12', '9.13', '10.3', '10.4', // line 52
+  '10.5', // line 55
+  '10.9', '10.10', // line 56
+  '12.1', // line 57
+  '12.1.a', '12.2.c.c', '12.4.g', '12.6', '12.6.a', // line 59
+  '12.6.b', // line 62
+];
+
+/**
+ * Rows of seed 002 (after the header on line 5, each line with a tab is a row; dash-only lines separate
+ * pages) that show no change of their own: 18 (line 28, d~f 略), 19 (line 29, 8.存取控制 unchanged),
+ * 24 and 32 (lines 37 and 46 continue an item of the row before), 34 (line 48, (5)~(10)略), 35 (line 49,
+ * unchanged headings of 9.(11)). Every other row of the 42 carries a change.
+ */
+const SEED_002_ROWS_WITHOUT_CHANGE = [18, 19, 24, 32, 34, 35];
 
 describe('comparison tables', () => {
   it('CSIM 111→112 covers every changed row of the seed table, in document order', async () => {
     const diff = await diffCatalog(runtime.db, 'CSIM', '111', '112');
     const rows = new Set(diff.rows.flatMap((row) => row.sourceRows));
-    expect([...rows].sort((a, b) => a - b)).toEqual(seedRowsWithChanges());
+    expect([...rows].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 42 }, (_, index) => index + 1).filter((row) => !SEED_002_ROWS_WITHOUT_CHANGE.includes(row)),
+    );
     const { items } = await getItems(runtime.db, 'CSIM', '112');
     const order = new Map(items.map((item) => [item.path, item.order]));
     const positions = diff.rows.filter((row) => row.path !== null).map((row) => order.get(row.path!)!);
@@ -146,8 +180,84 @@ describe('comparison tables', () => {
     expect(mfa.oldText).toBeNull();
   });
 
+  it('CSIM 111→112 grouped: one row per item the seed shows changed, sub-items that only moved folded into their parent', async () => {
+    const diff = await diffCatalog(runtime.db, 'CSIM', '111', '112');
+    expect(diff.view).toBe('grouped');
+    const paths = diff.rows.map((row) => row.path);
+    expect(paths).toEqual(expect.arrayContaining(SEED_002_CHANGED_ITEMS));
+    // The only other rows: a heading whose scope wording follows 7.(1) (a、b、e → a、b、f), shown as such.
+    const extra = diff.rows.filter((row) => !SEED_002_CHANGED_ITEMS.includes(row.path!));
+    expect(extra.map((row) => row.path)).toEqual(['7.1.a']);
+    expect(extra[0]).toMatchObject({ kind: 'changed', isTextChanged: false, scopeChange: { to: '另 a、b、f 項並適用於所有證券商', isInherited: false } });
+    // 7.1.e.a–h only moved with 7.1.e → 7.1.f: one row, with their numbers and the parent's 說明.
+    const virus = diff.rows.find((row) => row.path === '7.1.f')!;
+    expect(virus.movedWithParent.map((child) => `${child.oldPath}→${child.path}`)).toEqual(
+      'abcdefgh'.split('').map((letter) => `7.1.e.${letter}→7.1.f.${letter}`),
+    );
+    expect(virus.reasons).toEqual(['項次調整']);
+    expect(diff.rows.find((row) => row.path === '7.1.j')!.movedWithParent.map((child) => child.path)).toEqual(
+      'abcdef'.split('').map((letter) => `7.1.j.${letter}`),
+    );
+    // Every renumbered row says why (項次調整 …); none is a bare sub-item.
+    expect(diff.rows.filter((row) => row.kind === 'renumbered' && row.reasons.length === 0).map((row) => row.path)).toEqual([]);
+
+    const detail = await diffCatalog(runtime.db, 'CSIM', '111', '112', { detail: true });
+    expect(detail.view).toBe('detail');
+    expect(detail.rows.map((row) => row.path)).toEqual(expect.arrayContaining(['7.1.f.a', '7.1.f.h', '7.1.j.f']));
+    expect(detail.rows.length).toBeGreaterThan(diff.rows.length + 15);
+    const api = await app.inject({ method: 'GET', url: '/api/v1/catalog/diff?document=CSIM&from=111&to=112&detail=true', headers: session.headers });
+    const cliDetail = await cli('catalog', 'diff', 'CSIM', '111', '112', '--json', '--detail');
+    expect(JSON.parse(cliDetail.stdout)).toEqual(api.json());
+    expect(api.json().rows).toHaveLength(detail.rows.length);
+  });
+
+  it('Markdown, XLSX and terminal tables keep the 說明 references, the approval and a scope-only change', async () => {
+    const markdown = await cli('catalog', 'diff', 'CSIM', '111', '112', '--format', 'markdown');
+    expect(markdown.code, markdown.stderr).toBe(0);
+    const lines = markdown.stdout.split('\n');
+    expect(lines[0]).toBe('## CSIM 112 與 111 條文對照表（金管證券字第 11203447331 號，2023-08-15）');
+    const eol = lines.find((line) => line.startsWith('| **7.1.a.j**'))!;
+    expect(eol).toContain('[NET:4.1.1](/catalog/items/NET:4.1.1)');
+    const scopeOnly = lines.find((line) => line.startsWith('| **7.1.a**'))!;
+    expect(scopeOnly).toContain('〔適用範圍〕另 a、b、<u>f</u> 項並適用於所有證券商');
+    expect(scopeOnly).toContain('〔適用範圍〕另 a、b、~~e~~ 項並適用於所有證券商');
+    expect(scopeOnly).toContain('僅適用範圍變更');
+    expect(lines.find((line) => line.startsWith('| **7.1.f**'))).toContain('7.1.f.h（原 7.1.e.h）');
+    expect(lines.filter((line) => line.startsWith('| **7.1.f.'))).toEqual([]);
+
+    const table = await cli('catalog', 'diff', 'CSIM', '111', '112', '--no-color');
+    expect(table.stdout).toContain('金管證券字第 11203447331 號');
+    expect(table.stdout).toContain('NET:4.1.1');
+    expect(table.stdout).toContain('〔適用範圍變更〕');
+
+    const directory = mkdtempSync(join(tmpdir(), 'anjian-diff-'));
+    const written = await cli('catalog', 'diff', 'CSIM', '111', '112', '--format', 'xlsx', '--output', join(directory, 'diff.xlsx'));
+    expect(written.code, written.stderr).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(directory, 'diff.xlsx'));
+    const sheet = workbook.worksheets[0];
+    const cells: string[] = [];
+    sheet.eachRow((row) => cells.push(row.values ? JSON.stringify(row.values) : ''));
+    const eolRow = cells.find((row) => row.includes('7.1.a.j'))!;
+    expect(eolRow).toContain('參照 refs：NET:4.1.1');
+    expect(sheet.rowCount - 1).toBe((await diffCatalog(runtime.db, 'CSIM', '111', '112')).rows.length);
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it("the ETECH table starts with the document's new title (資訊安全 → 資通安全自律規範)", async () => {
+    const diff = await diffCatalog(runtime.db, 'ETECH', '111.07', '111.09');
+    expect(diff.titleChange).toMatchObject({ from: '中華民國證券商業同業公會新興科技資訊安全自律規範', to: '中華民國證券商業同業公會新興科技資通安全自律規範' });
+    const markdown = (await cli('catalog', 'diff', 'ETECH', '111.07', '111.09', '--format', 'markdown')).stdout.split('\n');
+    const firstRow = markdown.findIndex((line) => line === '| --- | --- | --- |') + 1;
+    expect(markdown[firstRow]).toContain('**名稱** 中華民國證券商業同業公會新興科技資<u>通</u>安全自律規範');
+    expect(markdown[firstRow]).toContain('資~~訊~~安全自律規範');
+    expect(markdown[0]).toContain('金管證券字第 1110355166 號，2022-09-21');
+    const terminal = (await cli('catalog', 'diff', 'ETECH', '111.07', '111.09', '--no-color')).stdout;
+    expect(terminal.indexOf('名稱變更')).toBeLessThan(terminal.indexOf('1.p1'));
+  });
+
   it('CSIM 109→112 spans two amendments: items of 111 and 112 are added, reasons of both collected', async () => {
-    const diff = await diffCatalog(runtime.db, 'CSIM', '109', '112');
+    const diff = await diffCatalog(runtime.db, 'CSIM', '109', '112', { detail: true });
     const byLineage = new Map(diff.rows.map((row) => [row.lineage, row]));
     expect(byLineage.get('CSIM@111:7.1.c.c')?.kind).toBe('added');
     expect(byLineage.get('CSIM@112:7.1.d')?.kind).toBe('added');

@@ -2,6 +2,10 @@
  * The comparison table between two versions of one document (修正條文 | 現行條文 | 說明), generated:
  * items matched by lineage, in the newer version's document order, with removed items at their old place
  * and the changed words marked. Pure.
+ *
+ * Two views: `detail` has one row per changed item; `grouped` (what the tables show) folds a sub-item
+ * that only moved with its renumbered parent into the parent's row (listed in `movedWithParent`), as the
+ * source comparison tables print it.
  */
 import type { CatalogItem, CatalogVersion, ChangeKind } from './resolve.ts';
 
@@ -31,12 +35,35 @@ export interface DiffRow {
   sourceRows: number[];
   /** Word-level marking of what changed (empty when either side has no text). */
   segments: TextSegment[];
+  /** The text (or its not-in-source state) differs between the two versions. */
+  isTextChanged: boolean;
+  /**
+   * Who the item binds changed (the scope's wording or condition); null when it did not. `isInherited`
+   * when the item only follows its parent's scope, whose row states the change.
+   */
+  scopeChange: { from: string | null; to: string | null; isInherited: boolean } | null;
+  /** Grouped view: sub-items that only moved with this item, folded into its row (its 說明 covers them). */
+  movedWithParent: { path: string; oldPath: string }[];
+}
+
+export type DiffView = 'grouped' | 'detail';
+
+export interface TitleChange {
+  from: string;
+  to: string;
+  segments: TextSegment[];
 }
 
 export interface VersionDiff {
   document: string;
   from: string;
   to: string;
+  /** The newer version's approval (核准文號) and date, for the table's heading. */
+  approval: string | null;
+  date: string;
+  /** The document's title when the two versions name it differently (shown as the table's first row). */
+  titleChange: TitleChange | null;
+  view: DiffView;
   rows: DiffRow[];
   counts: Record<ChangeKind, number>;
 }
@@ -86,7 +113,13 @@ export function diffText(oldText: string, newText: string): TextSegment[] {
  * Diff `from` → `to` of one document. `chain` lists every resolved version of the document so that the
  * reasons of intermediate versions (e.g. 111 between 109 and 112) are collected.
  */
-export function diffVersions(chain: CatalogVersion[], fromVersion: string, toVersion: string): VersionDiff {
+export function diffVersions(
+  chain: CatalogVersion[],
+  fromVersion: string,
+  toVersion: string,
+  options: { view?: DiffView } = {},
+): VersionDiff {
+  const view = options.view ?? 'detail';
   const byVersion = new Map(chain.map((version) => [version.version, version]));
   const from = byVersion.get(fromVersion);
   const to = byVersion.get(toVersion);
@@ -120,12 +153,21 @@ export function diffVersions(chain: CatalogVersion[], fromVersion: string, toVer
 
   const oldByLineage = new Map(from.items.map((item) => [item.lineage, item]));
   const newLineages = new Set(to.items.map((item) => item.lineage));
+  const newByPath = new Map(to.items.map((item) => [item.path, item]));
   const rows: DiffRow[] = [];
   const rowFor = (kind: ChangeKind, oldItem: CatalogItem | undefined, newItem: CatalogItem | undefined): DiffRow => {
     const lineage = (newItem ?? oldItem)!.lineage;
     const recorded = reasonsByLineage.get(lineage);
     const oldText = oldItem?.text ?? null;
     const newText = newItem?.text ?? null;
+    let scopeChange: DiffRow['scopeChange'] = null;
+    if (oldItem && newItem && scopeKey(oldItem) !== scopeKey(newItem)) {
+      const newParent = newItem.parentPath === null ? undefined : newByPath.get(newItem.parentPath);
+      const oldParent = newParent ? oldByLineage.get(newParent.lineage) : undefined;
+      const isInherited = newParent !== undefined && oldParent !== undefined
+        && scopeKey(newParent) === scopeKey(newItem) && scopeKey(oldParent) === scopeKey(oldItem);
+      scopeChange = { from: oldItem.scope?.text ?? null, to: newItem.scope?.text ?? null, isInherited };
+    }
     return {
       kind,
       lineage,
@@ -139,6 +181,9 @@ export function diffVersions(chain: CatalogVersion[], fromVersion: string, toVer
       reasonRefs: recorded?.refs ?? [],
       sourceRows: (recorded?.rows ?? []).sort((x, y) => x - y),
       segments: oldText !== null && newText !== null ? diffText(oldText, newText) : [],
+      isTextChanged: oldItem !== undefined && newItem !== undefined && isTextChanged(oldItem, newItem),
+      scopeChange,
+      movedWithParent: [],
     };
   };
 
@@ -162,18 +207,72 @@ export function diffVersions(chain: CatalogVersion[], fromVersion: string, toVer
       rows.push(rowFor('added', undefined, item));
     } else {
       const renumbered = old.path !== item.path;
-      const textChanged = (old.text ?? null) !== (item.text ?? null) || old.notInSource !== item.notInSource;
-      const scopeChanged = JSON.stringify(old.scope) !== JSON.stringify(item.scope);
       const recorded = reasonsByLineage.has(item.lineage);
       if (renumbered) {
         rows.push(rowFor('renumbered', old, item));
-      } else if (textChanged || (scopeChanged && recorded) || recorded) {
+      } else if (isTextChanged(old, item) || recorded) {
         rows.push(rowFor('changed', old, item));
       }
     }
     emitRemoved(item.lineage);
   }
+  const shown = view === 'grouped' ? groupMovedChildren(rows, reasonsByLineage) : rows;
   const counts: Record<ChangeKind, number> = { added: 0, changed: 0, renumbered: 0, removed: 0 };
-  for (const row of rows) counts[row.kind] += 1;
-  return { document: to.document, from: fromVersion, to: toVersion, rows, counts };
+  for (const row of shown) counts[row.kind] += 1;
+  return {
+    document: to.document,
+    from: fromVersion,
+    to: toVersion,
+    approval: to.approval ?? null,
+    date: to.date,
+    titleChange: from.title !== to.title ? { from: from.title, to: to.title, segments: diffText(from.title, to.title) } : null,
+    view,
+    rows: shown,
+    counts,
+  };
+}
+
+function isTextChanged(older: CatalogItem, newer: CatalogItem): boolean {
+  return (older.text ?? null) !== (newer.text ?? null) || older.notInSource !== newer.notInSource;
+}
+
+/** Who an item binds, without where the scope is stated (that path moves when items are renumbered). */
+function scopeKey(item: CatalogItem): string {
+  return item.scope ? JSON.stringify({ when: item.scope.when, text: item.scope.text }) : 'null';
+}
+
+/**
+ * Folds each renumbered row that has no change of its own (same text, nothing recorded for it, a scope
+ * that changed only as its parent's did) and that moved exactly as its nearest shown ancestor moved (7.1.e.a → 7.1.f.a under 7.1.e → 7.1.f)
+ * into that ancestor's row.
+ */
+function groupMovedChildren(rows: DiffRow[], recorded: Map<string, unknown>): DiffRow[] {
+  const kept: DiffRow[] = [];
+  const byPath = new Map<string, DiffRow>();
+  for (const row of rows) {
+    const parent = row.kind === 'renumbered' && !row.isTextChanged && !recorded.has(row.lineage)
+      ? nearestAncestorRow(row.path!, byPath)
+      : undefined;
+    const suffix = parent ? row.path!.slice(parent.path!.length) : '';
+    // The sub-item's scope may change only as its parent's did (it inherits the parent's scope).
+    const isScopeInherited = row.scopeChange === null || row.scopeChange.isInherited;
+    if (parent && parent.kind === 'renumbered' && parent.oldPath !== null && row.oldPath === parent.oldPath + suffix && isScopeInherited) {
+      const owner = parent;
+      owner.movedWithParent.push({ path: row.path!, oldPath: row.oldPath });
+      // A folded row's own sub-items fold into the same parent row.
+      if (row.path) byPath.set(row.path, owner);
+      continue;
+    }
+    kept.push(row);
+    if (row.path) byPath.set(row.path, row);
+  }
+  return kept;
+}
+
+function nearestAncestorRow(path: string, byPath: Map<string, DiffRow>): DiffRow | undefined {
+  for (let cut = path.lastIndexOf('.'); cut > 0; cut = path.lastIndexOf('.', cut - 1)) {
+    const row = byPath.get(path.slice(0, cut));
+    if (row) return row;
+  }
+  return undefined;
 }

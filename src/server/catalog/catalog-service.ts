@@ -248,12 +248,22 @@ export async function loadVersionChain(tx: Queryable, document: string): Promise
   );
 }
 
-export async function diffCatalog(tx: Queryable, document: string, from: string, to: string): Promise<VersionDiff> {
+/**
+ * The comparison table of two versions. Grouped by default (sub-items that only moved with their parent
+ * fold into its row, as the tables print it); `detail` gives one row per changed item.
+ */
+export async function diffCatalog(
+  tx: Queryable,
+  document: string,
+  from: string,
+  to: string,
+  options: { detail?: boolean } = {},
+): Promise<VersionDiff> {
   const chain = await loadVersionChain(tx, document);
   for (const version of [from, to]) {
     if (!chain.some((entry) => entry.version === version)) {
       await resolveVersionName(tx, document, version);
     }
   }
-  return diffVersions(chain, from, to);
+  return diffVersions(chain, from, to, { view: options.detail ? 'detail' : 'grouped' });
 }

@@ -112,7 +112,13 @@ export async function registerCatalogRoutes(app: App, deps: AppDeps): Promise<vo
     schema: {
       tags: ['catalog'],
       summary: '版本對照表（修正條文 | 現行條文 | 說明）',
-      querystring: z.object({ document: documentParam, from: z.string().max(20), to: z.string().max(20) }),
+      querystring: z.object({
+        document: documentParam,
+        from: z.string().max(20),
+        to: z.string().max(20),
+        /** true: one row per changed item; default: sub-items that only moved with their parent fold into its row. */
+        detail: z.enum(['true', 'false']).optional(),
+      }),
     },
-  }, async (request) => diffCatalog(deps.db, request.query.document, request.query.from, request.query.to));
+  }, async (request) => diffCatalog(deps.db, request.query.document, request.query.from, request.query.to, { detail: request.query.detail === 'true' }));
 }

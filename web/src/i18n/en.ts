@@ -59,6 +59,7 @@ export const en: Strings<typeof zhTW> = {
     kind: 'Change', rows: 'Table rows', counts: '{{added}} added · {{changed}} amended · {{renumbered}} renumbered · {{removed}} deleted',
     sameVersion: 'Pick two different versions', needTwoVersions: 'This document has only one version', legendAdded: 'Added words', legendRemoved: 'Deleted words',
     onlyChanged: 'Only rows whose text changed', path: 'No.',
+    scopeChanged: 'Scope changed', scopeOnly: 'Scope changed (text unchanged)', movedWithParent: 'Moved with it', titleChanged: 'Title changed',
   },
   glossary: {
     menu: 'Glossary', title: 'Glossary (名詞定義)', term: 'Term', definition: 'Definition', source: 'Source item', document: 'Document', allDocuments: 'All documents',

@@ -57,6 +57,7 @@ export const zhTW = {
     kind: '異動', rows: '對照表列', counts: '新增 {{added}}・修正 {{changed}}・項次調整 {{renumbered}}・刪除 {{removed}}',
     sameVersion: '請選擇兩個不同版本', needTwoVersions: '此文件只有一個版本，無從比對', legendAdded: '增訂文字', legendRemoved: '刪除文字',
     onlyChanged: '只顯示文字有變動者', path: '項次',
+    scopeChanged: '適用範圍變更', scopeOnly: '僅適用範圍變更（條文文字未變）', movedWithParent: '隨同移列', titleChanged: '文件名稱變更',
   },
   glossary: {
     menu: '名詞定義', title: '名詞定義', term: '名詞', definition: '定義', source: '出處條文', document: '文件', allDocuments: '全部文件',

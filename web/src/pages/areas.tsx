@@ -27,6 +27,7 @@ export interface AreaPage {
 export const AREA_PAGES: AreaPage[] = [
   { path: '/catalog', load: () => import('./catalog/catalog-page.tsx'), menu: { labelKey: 'menu.catalog', icon: <BookOutlined />, order: 10 } },
   { path: '/catalog/item/$itemId', load: () => import('./catalog/item-page.tsx') },
+  { path: '/catalog/items/$itemId', load: () => import('./catalog/item-page.tsx') },
   { path: '/catalog/glossary', load: () => import('./catalog/glossary-page.tsx'), menu: { labelKey: 'glossary.menu', icon: <ReadOutlined />, order: 15 } },
   { path: '/search', load: () => import('./search/search-page.tsx'), menu: { labelKey: 'menu.search', icon: <SearchOutlined />, order: 20 } },
   { path: '/diff', load: () => import('./diff/diff-page.tsx'), menu: { labelKey: 'menu.diff', icon: <DiffOutlined />, order: 30 } },

@@ -102,7 +102,23 @@ export default function DiffPage() {
           <span className="diff-added">{t('diff.legendAdded')}</span>
           <span className="diff-removed">{t('diff.legendRemoved')}</span>
           {diff.data ? <Typography.Text data-testid="diff-counts">{t('diff.counts', diff.data.counts)}</Typography.Text> : null}
+          {diff.data?.approval ? <Typography.Text type="secondary">{diff.data.approval}（{diff.data.date}）</Typography.Text> : null}
         </Space>
+        {diff.data?.titleChange ? (
+          <Alert
+            style={{ marginTop: 12 }}
+            type="info"
+            data-testid="diff-title-change"
+            title={(
+              <span>
+                {t('diff.titleChanged')}：
+                {diff.data.titleChange.segments.map((segment, index) => (
+                  segment.kind === 'same' ? <span key={index}>{segment.text}</span> : <span key={index} className={`diff-${segment.kind}`}>{segment.text}</span>
+                ))}
+              </span>
+            )}
+          />
+        ) : null}
       </Card>
       <Card>
         {documents.length === 0 ? <Alert type="info" title={t('diff.needTwoVersions')} /> : from === to ? <Alert type="warning" title={t('diff.sameVersion')} /> : diff.isPending ? <PageLoading /> : diff.error ? (
@@ -139,6 +155,17 @@ export default function DiffPage() {
                   <Space orientation="vertical" size={2}>
                     {row.reasons.map((reason, index) => <span key={index} className="regulation-text">{reason}</span>)}
                     {row.reasonRefs.map((ref) => <ItemLink key={ref} id={ref} />)}
+                    {row.scopeChange && !row.scopeChange.isInherited ? (
+                      <span data-testid="diff-scope-change">
+                        <Tag color="orange">{t(row.isTextChanged || row.kind !== 'changed' ? 'diff.scopeChanged' : 'diff.scopeOnly')}</Tag>
+                        <span className="diff-removed">{row.scopeChange.from ?? t('catalog.scopeAll')}</span> → <span className="diff-added">{row.scopeChange.to ?? t('catalog.scopeAll')}</span>
+                      </span>
+                    ) : null}
+                    {row.movedWithParent.length > 0 ? (
+                      <Typography.Text type="secondary" data-testid="diff-moved-children">
+                        {t('diff.movedWithParent')}：{row.movedWithParent.map((child) => `${child.path}（${child.oldPath}）`).join('、')}
+                      </Typography.Text>
+                    ) : null}
                   </Space>
                 ),
               },
