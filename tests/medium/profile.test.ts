@@ -169,6 +169,17 @@ describe('applicability', () => {
     const newly = response.json().newlyApplies.map((change: { after: { id: string } }) => change.after.id);
     expect(newly).toEqual(expect.arrayContaining(['CSIM:7.1.d', 'CSIM:7.1.a.j']));
   });
+
+  it('what-if on a date before CSIM 112: its additions do not newly apply yet', async () => {
+    const response = await app.inject({
+      method: 'POST', url: '/api/v1/applicability/what-if', headers: session.headers,
+      payload: { profileA: onlineBroker, document: 'CSIM', versionA: '111', versionB: '112', date: '2023-06-30' },
+    });
+    const body = response.json();
+    expect(body.newlyApplies.map((change: { after: { id: string } }) => change.after.id)).not.toContain('CSIM:7.1.a.j');
+    const pending = body.changed.find((change: { after: { id: string } | null }) => change.after?.id === 'CSIM:7.1.a.j');
+    expect(pending.after.verdict).toBe('not_in_force');
+  });
 });
 
 describe('calendar', () => {

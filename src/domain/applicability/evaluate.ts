@@ -355,10 +355,10 @@ export function compareApplicability(
   profileA: FirmProfile,
   itemsB: readonly ApplicabilityItem[],
   profileB: FirmProfile,
-  options: { date: string | Date; dateB?: string | Date },
+  options: { date: string | Date; dateB?: string | Date; versionsA?: readonly DatedVersion[]; versionsB?: readonly DatedVersion[] },
 ): ApplicabilityComparison {
-  const before = evaluateApplicability(itemsA, profileA, { date: options.date });
-  const after = evaluateApplicability(itemsB, profileB, { date: options.dateB ?? options.date });
+  const before = evaluateApplicability(itemsA, profileA, { date: options.date, versions: options.versionsA });
+  const after = evaluateApplicability(itemsB, profileB, { date: options.dateB ?? options.date, versions: options.versionsB });
   const beforeByLineage = new Map(before.map((result) => [result.lineage, result]));
   const afterByLineage = new Map(after.map((result) => [result.lineage, result]));
   const lineages = [...beforeByLineage.keys(), ...after.map((result) => result.lineage).filter((lineage) => !beforeByLineage.has(lineage))];

@@ -172,8 +172,11 @@ export async function profileOnDate(tx: Queryable, firmId: string, date: string)
   return { profile: { name: current.profile.name }, revision: null, isProfileMissing: true };
 }
 
-export function whatIf(itemsA: CatalogItem[], profileA: FirmProfile, itemsB: CatalogItem[], profileB: FirmProfile, date: string) {
-  return compareApplicability(itemsA, profileA, itemsB, profileB, { date });
+export function whatIf(
+  a: { items: CatalogItem[]; datedVersions: DatedVersion[] }, profileA: FirmProfile,
+  b: { items: CatalogItem[]; datedVersions: DatedVersion[] }, profileB: FirmProfile, date: string,
+) {
+  return compareApplicability(a.items, profileA, b.items, profileB, { date, versionsA: a.datedVersions, versionsB: b.datedVersions });
 }
 
 /**

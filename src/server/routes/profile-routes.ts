@@ -98,9 +98,10 @@ export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<vo
     const body = request.body;
     const profileA = parseProfile(body.profileA);
     const profileB = body.profileB ? parseProfile(body.profileB) : profileA;
-    const a = await itemsForApplicability(deps.db, { version: body.versionA, document: body.document });
-    const b = await itemsForApplicability(deps.db, { version: body.versionB ?? body.versionA, document: body.document });
-    const comparison = whatIf(a.items, profileA, b.items, profileB, body.date ?? today());
+    const date = body.date ?? today();
+    const a = await itemsForApplicability(deps.db, { version: body.versionA, document: body.document, date });
+    const b = await itemsForApplicability(deps.db, { version: body.versionB ?? body.versionA, document: body.document, date });
+    const comparison = whatIf(a, profileA, b, profileB, date);
     const present = (change: { lineage: string; before: { id: string; verdict: string; reason: string } | null; after: { id: string; verdict: string; reason: string } | null }) => ({
       lineage: change.lineage,
       before: change.before && { id: change.before.id, verdict: change.before.verdict, reason: change.before.reason },
