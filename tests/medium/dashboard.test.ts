@@ -53,7 +53,7 @@ describe('dashboard', () => {
     await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/deficiencies`, headers: assessor.headers, payload: { title: '新缺失', source: 'self_inspection', severity: 'low' } });
     await addEvidence(
       { db: runtime.db, blobs: runtime.blobs, maxUploadBytes: 1_000_000 }, systemContext('cli'),
-      { firmId, file: { fileName: 'expired.txt', stream: Readable.from([Buffer.from('expired certificate list\n')]) }, metadata: { title: '過期憑證清單', itemIds: [], collectedOn: '2023-01-01', validUntil: '2023-06-30' } },
+      { firmId, file: { fileName: 'expired.txt', stream: Readable.from([Buffer.from('expired certificate list\n')]) }, metadata: { title: '過期憑證清單', itemIds: [], collectedOn: '2023-01-01', validUntil: '2023-06-30', campaignItemIds: [items[0].id] } },
     );
 
     const dashboard = await get(`/api/v1/firms/${firmId}/dashboard?today=2024-03-15`);
@@ -82,6 +82,15 @@ describe('dashboard', () => {
 
     expect(dashboard.evidence.expired.count).toBe(1);
     expect((await get(dashboard.evidence.expired.rows.href)).evidence).toHaveLength(1);
+    // The expiring figure counts what its list shows: the expired evidence is within 30 days too.
+    expect(dashboard.evidence.expiring.count).toBe(1);
+    expect((await get(dashboard.evidence.expiring.rows.href)).evidence).toHaveLength(dashboard.evidence.expiring.count);
+    // February's campaign has one item leaning on that evidence, January's none; each count matches its list.
+    const affected = dashboard.evidence.itemsWithExpiringEvidence as { campaignId: string; count: number; rows: { href: string } }[];
+    expect(affected.map((entry) => [entry.campaignId, entry.count])).toEqual(expect.arrayContaining([[campaigns[1], 1], [campaigns[0], 0]]));
+    for (const entry of affected) {
+      expect((await get(entry.rows.href)).items).toHaveLength(entry.count);
+    }
   });
 
   it('is closed to users of another firm', async () => {

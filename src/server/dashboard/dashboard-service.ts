@@ -8,7 +8,7 @@ import type { RequestContext } from '../context.ts';
 import { inTenantTransaction } from '../context.ts';
 import { authorize } from '../auth/policy.ts';
 import { addDays, todayInTaipei } from '../evidence/evidence-values.ts';
-import { listCampaigns, type CampaignView } from '../assessments/campaign-service.ts';
+import { listCampaignItems, listCampaigns, type CampaignView } from '../assessments/campaign-service.ts';
 import { listDeficiencies } from '../findings/deficiency-service.ts';
 import { listEvidence, EXPIRING_WITHIN_DAYS } from '../evidence/evidence-service.ts';
 import { AGE_BUCKETS, SEVERITIES, type Severity } from '../../domain/findings/deficiency-rules.ts';
@@ -62,7 +62,8 @@ export interface Dashboard {
   openDeficiencies: { severity: Severity; ageBucket: string; count: number; rows: RowsLink }[];
   overdue: { deficiencies: Figure; campaigns: Figure };
   upcomingCampaigns: { cycle: Cycle; period: string; start: string; end: string; due: string; campaignId: string | null; status: string | null; rows: RowsLink }[];
-  evidence: { expired: Figure; expiring: Figure; itemsWithExpiringEvidence: { campaignId: string; rows: RowsLink }[] };
+  /** `expiring`: evidence valid until at most 30 days from today, the expired included (as its list shows). */
+  evidence: { expired: Figure; expiring: Figure; itemsWithExpiringEvidence: { campaignId: string; count: number; rows: RowsLink }[] };
 }
 
 export async function buildDashboard(db: Database, context: RequestContext, input: { firmId: string; today?: string }): Promise<Dashboard> {
@@ -154,8 +155,16 @@ export async function buildDashboard(db: Database, context: RequestContext, inpu
   }
   upcomingCampaigns.sort((a, b) => a.due.localeCompare(b.due));
 
+  // The list behind `expiring` (valid until at most 30 days from today) includes evidence already
+  // expired, so the figure counts those rows too: the figure and the list it links to always agree.
   const expiring = await listEvidence(db, context, { firmId: input.firmId, filter: { expiringWithinDays: EXPIRING_WITHIN_DAYS }, today });
   const expiredCount = expiring.filter((entry) => entry.validity === 'expired').length;
+  // Campaigns still being worked on: how many of their items lean on expired or expiring evidence.
+  const itemsWithExpiringEvidence: Dashboard['evidence']['itemsWithExpiringEvidence'] = [];
+  for (const campaign of campaigns.filter((each) => each.status !== 'approved')) {
+    const items = await listCampaignItems(db, context, { firmId: input.firmId, campaignId: campaign.id, filter: { evidenceExpiring: true } });
+    itemsWithExpiringEvidence.push({ campaignId: campaign.id, count: items.length, rows: rowsLink(`${base}/campaigns/${campaign.id}/items`, { evidenceExpiring: true }) });
+  }
   return {
     today,
     compliance,
@@ -168,10 +177,8 @@ export async function buildDashboard(db: Database, context: RequestContext, inpu
     upcomingCampaigns,
     evidence: {
       expired: { count: expiredCount, rows: rowsLink(`${base}/evidence`, { expired: true }) },
-      expiring: { count: expiring.length - expiredCount, rows: rowsLink(`${base}/evidence`, { expiringWithinDays: EXPIRING_WITHIN_DAYS }) },
-      itemsWithExpiringEvidence: campaigns.filter((campaign) => campaign.status !== 'approved').map((campaign) => ({
-        campaignId: campaign.id, rows: rowsLink(`${base}/campaigns/${campaign.id}/items`, { evidenceExpiring: true }),
-      })),
+      expiring: { count: expiring.length, rows: rowsLink(`${base}/evidence`, { expiringWithinDays: EXPIRING_WITHIN_DAYS }) },
+      itemsWithExpiringEvidence,
     },
   };
 }

@@ -254,7 +254,7 @@ export const en: Strings<typeof zhTW> = {
     removeConfirm: 'Delete this schedule?', added: 'Schedule added', removed: 'Schedule deleted', targetRequired: 'Enter a target', cronRequired: 'Enter a schedule',
   },
   dashboardExtra: {
-    itemsWithExpiringEvidence: 'Items affected', chart: 'Compliance by section', expiringHint: 'Due within 30 days, not yet expired',
+    itemsWithExpiringEvidence: 'Items with expiring evidence', chart: 'Compliance by section', expiringWithin: 'Due within 30 days (expired included)', expiringHint: 'Evidence valid until at most 30 days from today, the expired included, as the list behind it shows',
   },
   errors: { generic: 'Something went wrong', forbidden: 'You may not view this page', noFirm: 'Choose a firm first' },
 };

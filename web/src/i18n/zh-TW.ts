@@ -252,7 +252,7 @@ export const zhTW = {
     removeConfirm: '確定刪除此排程？', added: '排程已新增', removed: '排程已刪除', targetRequired: '請輸入目標', cronRequired: '請輸入排程',
   },
   dashboardExtra: {
-    itemsWithExpiringEvidence: '受影響查核項目', chart: '各章節符合率', expiringHint: '30 天內到期，不含已過期',
+    itemsWithExpiringEvidence: '佐證即將到期的查核項目', chart: '各章節符合率', expiringWithin: '30 天內到期（含已過期）', expiringHint: '有效期限在 30 天內（含已過期）的佐證，與點選後的清單一致',
   },
   errors: { generic: '發生錯誤', forbidden: '您沒有權限檢視此頁', noFirm: '請先選擇公司' },
 };

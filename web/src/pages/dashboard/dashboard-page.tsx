@@ -76,6 +76,37 @@ function useCharts(data: Dashboard | undefined) {
   }, [data, t]);
 }
 
+/** Compliance by section of one campaign as bars; a bar opens that section's items on the campaign page. */
+function SectionChart({ campaign }: { campaign: Dashboard['compliance'][number] }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const container = useRef<HTMLDivElement>(null);
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis', valueFormatter: (value: number | null) => (value === null ? '—' : `${value}%`) },
+    grid: { left: 48, right: 16, top: 16, bottom: 56 },
+    xAxis: { type: 'category', data: campaign.sections.map((section) => section.section || t('campaigns.noSection')), axisLabel: { rotate: 30 } },
+    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [{
+      name: t('dashboardExtra.chart'),
+      type: 'bar',
+      barMaxWidth: 40,
+      itemStyle: { color: '#1d4e89' },
+      data: campaign.sections.map((section) => (section.complianceRate === null ? null : Math.round(section.complianceRate * 1000) / 10)),
+    }],
+  }), [campaign, t]);
+  useChartClick(container, ({ dataIndex }) => {
+    const section = campaign.sections[dataIndex]?.section;
+    if (section !== undefined) {
+      void navigate({ to: '/campaigns/$campaignId', params: { campaignId: campaign.campaignId }, search: { section } });
+    }
+  });
+  return (
+    <div ref={container} data-testid="dashboard-section-chart" data-sections={campaign.sections.map((section) => section.section).join(',')}>
+      <Chart option={option} height={240} />
+    </div>
+  );
+}
+
 export default function DashboardPage() {
   const { t } = useTranslation();
   const { firm } = useActiveFirm();
@@ -145,7 +176,7 @@ export default function DashboardPage() {
         <Col xs={12} md={6}>
           <Card>
             <Statistic
-              title={`${t('dashboard.expired')}／${t('dashboard.expiring')}`}
+              title={<span title={t('dashboardExtra.expiringHint')}>{`${t('dashboard.expired')}／${t('dashboardExtra.expiringWithin')}`}</span>}
               valueRender={() => (
                 <span>
                   <FigureLink rows={data.evidence.expired.rows} testId="figure-evidence-expired">{data.evidence.expired.count}</FigureLink>
@@ -154,6 +185,21 @@ export default function DashboardPage() {
                 </span>
               )}
             />
+            {data.evidence.itemsWithExpiringEvidence.some((entry) => entry.count > 0) ? (
+              <div data-testid="figure-items-expiring">
+                <Typography.Text type="secondary">{t('dashboardExtra.itemsWithExpiringEvidence')}：</Typography.Text>
+                <Space size={[8, 0]} wrap>
+                  {data.evidence.itemsWithExpiringEvidence.filter((entry) => entry.count > 0).map((entry) => {
+                    const campaign = data.trend.find((each) => each.campaignId === entry.campaignId);
+                    return (
+                      <FigureLink key={entry.campaignId} rows={entry.rows}>
+                        {`${campaign ? `${campaign.document} ${campaign.period}` : entry.campaignId.slice(0, 8)}：${entry.count}`}
+                      </FigureLink>
+                    );
+                  })}
+                </Space>
+              </div>
+            ) : null}
           </Card>
         </Col>
       </Row>
@@ -212,6 +258,7 @@ export default function DashboardPage() {
             </Link>
           )}
         >
+          {campaign.sections.length > 0 ? <SectionChart campaign={campaign} /> : null}
           <Table
             size="small"
             pagination={false}
