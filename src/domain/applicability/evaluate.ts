@@ -4,8 +4,10 @@
  * For each item: its scope condition is evaluated over the firm's facts in three-valued logic
  * (true / false / unknown); an item under a parent that does not apply does not apply either, unless
  * the parent itself states the exception (CSIM 7.(1): 另 a、b、e 項並適用於所有證券商); an item whose
- * `effective.from` is after the date is not yet in force. Verdict precedence: not_applicable, then
- * not_in_force, then needs_answer, then applies.
+ * `effective.from` is after the date is not yet in force, and so is (given the versions' dates) an item
+ * its version added or amended when the date is before that version's date. MAS items are judged by the
+ * firm's apps and their test levels (`app-levels.ts`) instead of a scope. Verdict precedence:
+ * not_applicable, then not_in_force, then needs_answer, then applies.
  */
 import type { Condition, Cycle, Fact } from '../catalog/schema.ts';
 import type { CatalogItem } from '../catalog/resolve.ts';
