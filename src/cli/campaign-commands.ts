@@ -5,7 +5,8 @@
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import { systemContext } from '../server/context.ts';
+import { inTenantTransaction, ROLES, systemContext, type RequestContext, type Role } from '../server/context.ts';
+import { can, type Permission } from '../server/auth/policy.ts';
 import {
   createCampaign, exportCampaignXlsx, getCampaign, importCampaignXlsx, listCampaigns, type CampaignView,
 } from '../server/assessments/campaign-service.ts';
@@ -26,6 +27,35 @@ async function resolveFirm(context: CliContext, firm: string | undefined): Promi
   if (firms.length === 1) return firms[0].id;
   throw new UsageError('--firm', `請以 --firm 指定券商（共 ${firms.length} 家：${firms.map((entry) => `${entry.name} ${entry.id}`).join('；')}）`,
     `name the firm with --firm (${firms.length} firms)`);
+}
+
+/**
+ * The person a CLI write is recorded as (`--as <email>`): a member of the firm whose roles there
+ * grant every permission the command needs. The CLI runs on the server without a login, so this
+ * names who did the work (assessor, uploader) and lets maker-checker apply to it.
+ */
+async function resolveActingUser(context: CliContext, firmId: string, email: string, needs: { permission: Permission; what: string }[]): Promise<RequestContext> {
+  const { db } = await context.runtime();
+  const user = await inTenantTransaction(db, '*', async (tx) => {
+    const found = (await tx.query<{ id: string; email: string; disabled: boolean }>(
+      'SELECT id, email, disabled FROM users WHERE lower(email) = lower($1)', [email.trim()],
+    )).rows[0];
+    if (!found) return null;
+    const roles = (await tx.query<{ role: string }>('SELECT role FROM memberships WHERE firm_id = $1 AND user_id = $2', [firmId, found.id])).rows
+      .map((row) => row.role).filter((role): role is Role => (ROLES as string[]).includes(role));
+    return { ...found, roles };
+  });
+  if (!user || user.roles.length === 0) {
+    throw new UsageError('--as', `${email} 不是此券商的使用者（請以 --as 指定本公司成員的電子郵件）`, `${email} is not a member of firm ${firmId}; name a member's e-mail with --as`);
+  }
+  if (user.disabled) throw new UsageError('--as', `${email} 的帳號已停用`, `the account ${email} is disabled`);
+  const actor = { userId: user.id, email: user.email, isPlatformAdmin: false, roles: new Map([[firmId, user.roles]]) };
+  const missing = needs.filter((need) => !can(actor, need.permission, firmId));
+  if (missing.length > 0) {
+    throw new UsageError('--as', `${email}（${user.roles.join('、')}）沒有權限${missing.map((need) => need.what).join('、')}`,
+      `${email} (${user.roles.join(', ')}) may not ${missing.map((need) => need.permission).join(', ')} in this firm`);
+  }
+  return { actor, ip: null, via: 'cli' };
 }
 
 function checkUuid(option: string, value: string): string {
@@ -112,13 +142,17 @@ export function registerCampaignCommands(program: Command, context: CliContext):
     .argument('<file>', 'XLSX 檔')
     .option('--firm <id>', '券商編號（僅一家時可省略）')
     .requiredOption('--campaign <id>', '自行查核編號')
+    .requiredOption('--as <email>', '評核人：本公司成員的電子郵件（記為評核人，覆核須由他人為之）')
     .option('--json', 'JSON 輸出')
-    .action(async (file: string, options: { firm?: string; campaign: string; json?: boolean }) => {
+    .action(async (file: string, options: { firm?: string; campaign: string; as: string; json?: boolean }) => {
       const path = resolve(context.io.cwd ?? process.cwd(), file);
       if (!existsSync(path)) throw new UsageError('<file>', `找不到檔案 ${file}`, `no such file ${file}`);
       const firmId = await resolveFirm(context, options.firm);
+      const acting = await resolveActingUser(context, firmId, options.as, [
+        { permission: 'campaign:import', what: '匯入檢核表' }, { permission: 'campaign:assess', what: '評核項目' },
+      ]);
       const { db } = await context.runtime();
-      const result = await importCampaignXlsx(db, systemContext('cli'), { firmId, campaignId: checkUuid('--campaign', options.campaign), buffer: readFileSync(path) });
+      const result = await importCampaignXlsx(db, acting, { firmId, campaignId: checkUuid('--campaign', options.campaign), buffer: readFileSync(path) });
       if (options.json) return context.printJson(result);
       context.print(`已套用 updated ${result.updated} 項，未變更 unchanged ${result.unchanged} 項`);
     });
@@ -133,16 +167,20 @@ export function registerCampaignCommands(program: Command, context: CliContext):
     .option('--title <title>', '標題（預設為檔名）')
     .option('--collected <date>', '蒐集日 YYYY-MM-DD（預設今天）')
     .option('--valid-until <date>', '有效期限 YYYY-MM-DD')
+    .option('--as <email>', '上傳者：本公司成員的電子郵件（記為上傳者及負責人；省略時記為系統）')
     .option('--json', 'JSON 輸出')
-    .action(async (file: string, options: { firm?: string; item: string[]; title?: string; collected?: string; validUntil?: string; json?: boolean }) => {
+    .action(async (file: string, options: { firm?: string; item: string[]; title?: string; collected?: string; validUntil?: string; as?: string; json?: boolean }) => {
       const path = resolve(context.io.cwd ?? process.cwd(), file);
       if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError('<file>', `找不到檔案 ${file}`, `no such file ${file}`);
       for (const date of [['--collected', options.collected], ['--valid-until', options.validUntil]] as const) {
         if (date[1] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date[1])) throw new UsageError(date[0], `日期格式須為 YYYY-MM-DD：${date[1]}`, `expected YYYY-MM-DD, got ${date[1]}`);
       }
       const firmId = await resolveFirm(context, options.firm);
+      const acting = options.as === undefined
+        ? systemContext('cli')
+        : await resolveActingUser(context, firmId, options.as, [{ permission: 'evidence:upload', what: '上傳佐證' }]);
       const runtime = await context.runtime();
-      const created = await addEvidence({ db: runtime.db, blobs: runtime.blobs, maxUploadBytes: runtime.config.maxUploadBytes }, systemContext('cli'), {
+      const created = await addEvidence({ db: runtime.db, blobs: runtime.blobs, maxUploadBytes: runtime.config.maxUploadBytes }, acting, {
         firmId,
         file: { fileName: basename(path), stream: createReadStream(path) },
         metadata: {
