@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseVersionFile } from '../domain/catalog/parse.ts';
+import { parseVersionFileWithLines } from '../domain/catalog/parse.ts';
+import { checkCatalogLinks } from '../domain/catalog/check-links.ts';
 import { resolveDocument, CatalogResolveError, type CatalogVersion } from '../domain/catalog/resolve.ts';
 import type { VersionFile } from '../domain/catalog/schema.ts';
 
@@ -24,10 +25,8 @@ function listYamlFiles(dir: string): string[] {
 }
 
 export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): CatalogVersion[] {
-  const files = listYamlFiles(dir).map((full) => {
-    const fileName = relative(process.cwd(), full) || full;
-    return { file: parseVersionFile(readFileSync(full, 'utf8'), fileName), fileName };
-  });
+  const parsed = listYamlFiles(dir).map((full) => parseVersionFileWithLines(readFileSync(full, 'utf8'), relative(process.cwd(), full) || full));
+  const files = parsed.map(({ file, fileName }) => ({ file, fileName }));
   const byDocument = new Map<string, { file: VersionFile; fileName: string }[]>();
   for (const entry of files) {
     const key = entry.file.document;
@@ -41,5 +40,7 @@ export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): CatalogVersion[]
       );
     }
   }
-  return [...byDocument.values()].flatMap((entries) => resolveDocument(entries));
+  const versions = [...byDocument.values()].flatMap((entries) => resolveDocument(entries));
+  checkCatalogLinks(versions, parsed);
+  return versions;
 }

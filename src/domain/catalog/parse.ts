@@ -50,6 +50,17 @@ function formatPath(path: PropertyKey[]): string {
 }
 
 export function parseVersionFile(text: string, fileName: string): VersionFile {
+  return parseVersionFileWithLines(text, fileName).file;
+}
+
+/** A parsed version file and the line (1-based) of any field in it, for errors found after parsing. */
+export interface ParsedVersionFile {
+  file: VersionFile;
+  fileName: string;
+  lineAt: (path: PropertyKey[]) => number | null;
+}
+
+export function parseVersionFileWithLines(text: string, fileName: string): ParsedVersionFile {
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -65,5 +76,7 @@ export function parseVersionFile(text: string, fileName: string): VersionFile {
     const line = lineOf(document.contents as Node | null, issue.path, counter);
     throw new CatalogFileError(fileName, line, formatPath(issue.path), issue.message);
   }
-  return result.data;
+  return { file: result.data, fileName, lineAt: (path) => lineOf(document.contents as Node | null, path, counter) };
 }
+
+export { formatPath as formatFieldPath };
