@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheckCommand, type CheckCommandOptions } from './check-commands.ts';
 import { runCheckWithTimeout, CheckTimeoutError } from '../domain/checks/registry.ts';
 import type { CheckDefinition } from '../domain/checks/types.ts';
+import { loadCatalog } from '../catalog-files/load-catalog.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anjian-check-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,6 +97,42 @@ describe('anjian check exit codes', () => {
     const file = writeInput('ok2.json', JSON.stringify(COMPLIANT));
     expect((await run('password-policy', [file], { timeout: 'soon' })).code).toBe(2);
     expect((await run('password-policy', [file], { option: ['novalue'] })).code).toBe(2);
+  });
+});
+
+describe('app-report --output', () => {
+  const catalog = loadCatalog();
+  async function runAppReport(targets: string[], options: CheckCommandOptions) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCheckCommand('app-report', targets, options, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }, { loadCatalog: () => catalog });
+    return { code, stdout, stderr };
+  }
+
+  it('writes the 自我檢核表 as CSV: every required MAS item with its result', async () => {
+    const report = writeInput('lab-report.csv', 'number,result,note\n1,符合,\n4,不符合,重新檢測中\n');
+    const output = join(dir, 'self-check.csv');
+    const { code, stderr } = await runAppReport([report], { level: 'L1', output, json: true });
+    expect(code).toBe(1);
+    expect(stderr).toContain(output);
+    const lines = readFileSync(output, 'utf8').split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('\uFEFF編號,檢測項目,技術要求編號,技術要求,必要等級,檢核結果,備註');
+    expect(lines).toHaveLength(1 + 23);
+    expect(lines[1]).toMatch(/^1,.*,符合,$/);
+    expect(lines[2]).toMatch(/^4,.*,不符合,重新檢測中$/);
+    expect(lines.filter((line) => /,未檢測,/.test(line))).toHaveLength(21);
+  });
+
+  it.each([
+    ['another check', 'password-policy', 'x.csv', /app-report only/],
+    ['a name that is not .csv', 'app-report', 'table.xlsx', /must name a \.csv file/],
+  ])('refuses --output for %s with exit 2', async (_label, check, outputName, message) => {
+    const output = join(dir, outputName);
+    let stderr = '';
+    const code = await runCheckCommand(check, [writeInput('any.csv', 'number,result\n1,符合\n')], { level: 'L1', output }, { stdout: () => undefined, stderr: (text) => (stderr += text) }, { loadCatalog: () => catalog });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(existsSync(output)).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
  * tls) without a server or database, so it works on an air-gapped machine. Prints a zh-TW report or
  * JSON. Exit codes: 0 pass, 1 findings (fail or warning), 2 the input could not be checked.
  */
-import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Command } from 'commander';
@@ -36,6 +36,8 @@ import {
   type Finding,
 } from '../domain/checks/types.ts';
 import { accountsCheck, analyseAdExportStream, detectAccountInput, parseLeavers, parseVendors } from '../domain/checks/accounts/index.ts';
+import { renderSelfCheckCsv } from '../domain/checks/app-report/index.ts';
+import type { SelfCheckRow } from '../domain/checks/app-report/evaluate-app-report.ts';
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 120;
 export const DEFAULT_MAX_INPUT_MB = 200;
@@ -64,6 +66,8 @@ export interface CheckCommandOptions {
   caBundle?: string;
   /** app-report: L1, L2, L3 (optionally +F). */
   level?: string;
+  /** app-report: write the 自我檢核表 (self-check table) to this CSV file. */
+  output?: string;
 }
 
 export interface CheckCommandIo {
@@ -406,6 +410,19 @@ function describeError(error: unknown): { code: string; message: string; file?: 
   return { code: 'INTERNAL', message: `檢查執行失敗 / the check failed: ${error instanceof Error ? error.message : String(error)}` };
 }
 
+/** Writes app-report's 自我檢核表 (the `app-report.self-check-table` finding) as CSV. */
+function writeSelfCheckTable(result: CheckResult, path: string): void {
+  const table = result.findings.find((finding) => finding.rule === 'app-report.self-check-table')?.detail?.table;
+  if (!Array.isArray(table)) {
+    throw new CommandInputError('檢查結果沒有自我檢核表 / the result holds no self-check table', path);
+  }
+  try {
+    writeFileSync(path, renderSelfCheckCsv(table as SelfCheckRow[]));
+  } catch (error) {
+    throw new CommandInputError(`無法寫入 / cannot write: ${(error as Error).message}`, path);
+  }
+}
+
 /** Runs `anjian check`; returns the exit code rather than exiting, so it can run in-process. */
 export async function runCheckCommand(
   name: string,
@@ -440,6 +457,12 @@ export async function runCheckCommand(
     const timeoutMs = parseNumber(options.timeout, 'timeout', DEFAULT_CHECK_TIMEOUT_SECONDS) * 1000;
     const maxBytes = parseNumber(options.maxSize, 'max-size', DEFAULT_MAX_INPUT_MB) * 1024 * 1024;
     const limit = parseNumber(options.limit, 'limit', DEFAULT_REPORT_FINDINGS);
+    if (options.output !== undefined && name !== 'app-report') {
+      throw new CommandInputError(`--output 只適用於 app-report / --output is for app-report only (it writes the self-check table)`);
+    }
+    if (options.output !== undefined && !/\.csv$/i.test(options.output)) {
+      throw new CommandInputError(`--output 須為 .csv 檔 / --output must name a .csv file: ${options.output}`, options.output);
+    }
     const checkOptions = buildCheckOptions(options);
     const masItems = needsMasItems(name) ? selectMasItems(catalogOnce() ?? []) : undefined;
     const definition = await loadCheck(name, { masItems });
@@ -448,6 +471,10 @@ export async function runCheckCommand(
       timeoutMs,
       streamAdExportBytes: deps.streamAdExportBytes ?? STREAM_AD_EXPORT_BYTES,
     });
+    if (options.output !== undefined) {
+      writeSelfCheckTable(result, options.output);
+      io.stderr(`自我檢核表已寫入 / self-check table written to ${options.output}\n`);
+    }
     if (options.json) {
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     } else {
@@ -497,6 +524,7 @@ export function registerCheckCommands(program: Command, context?: CliContext): v
     .option('--hostname <name>', '檢查的主機名稱（tls）/ name to check and send as SNI (tls)')
     .option('--ca-bundle <file>', '信任的 CA 憑證 PEM 檔（tls）/ PEM file of CA certificates to trust (tls)')
     .option('--level <level>', 'App 等級 L1、L2、L3，可加 +F（app-report）/ app level (app-report)')
+    .option('--output <file.csv>', '將自我檢核表寫入 CSV 檔（app-report）/ write the self-check table as CSV (app-report)')
     .option('-o, --option <key=value>', '其他檢查選項，可重複 / other check option, repeatable', collect, [])
     .action(async (name: string, targets: string[], _options: CheckCommandOptions, command: Command) => {
       const options = command.optsWithGlobals<CheckCommandOptions>();

@@ -219,6 +219,68 @@ describe(`checks API (${CHECK})`, () => {
   });
 });
 
+describe('a run needs input', () => {
+  it.each(['tls', 'firewall'])('refuses a %s run with no file (or target), storing nothing', async (check) => {
+    const before = (await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/checks/runs`, headers: assessor.headers })).json().total;
+    const response = await uploadRun(assessor, firmId, [], {}, check);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.issues[0]).toMatchObject({ where: 'files', message: expect.stringContaining('needs at least one') });
+    const after = (await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/checks/runs`, headers: assessor.headers })).json().total;
+    expect(after).toBe(before);
+  });
+
+  it('answers a damaged DER certificate with the file name, not an internal error', async () => {
+    const response = await uploadRun(assessor, firmId, [{ name: 'www.der', content: Buffer.from([0x30, 0x82, 0x01, 0x00, 0xde, 0xad]) }], {}, 'tls');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.issues[0].where).toBe('www.der');
+  });
+});
+
+describe('app-report level from the firm profile', () => {
+  const REPORT = { name: 'lab-report.csv', content: 'number,result\n1,符合\n' };
+  let oneApp: string;
+  let twoApps: string;
+  let noApps: string;
+  let session: Session;
+
+  beforeAll(async () => {
+    oneApp = await buildFirm(runtime.db, undefined, { mobileApps: [{ name: '行動下單', level: 'L1', fTested: true }] });
+    twoApps = await buildFirm(runtime.db, undefined, { mobileApps: [{ name: '行動下單', level: 'L1' }, { name: '理財 App', level: 'L3', fTested: false }] });
+    noApps = await buildFirm(runtime.db, undefined, { mobileApps: [] });
+    session = await signIn(app, await buildUser(runtime.db, { memberships: [oneApp, twoApps, noApps].map((id) => ({ firmId: id, role: 'assessor' as const })) }));
+  });
+
+  const runReport = (firm: string, options?: Record<string, unknown>) =>
+    uploadRun(session, firm, [REPORT], options ? { options: JSON.stringify(options) } : {}, 'app-report');
+
+  it('uses the level and F testing of the firm\'s only app', async () => {
+    const response = await runReport(oneApp);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().result.stats).toMatchObject({ level: 'L1+F', app: '行動下單' });
+  });
+
+  it('asks which app when the profile lists several, and takes app=<name>', async () => {
+    const ambiguous = await runReport(twoApps);
+    expect(ambiguous.statusCode).toBe(400);
+    expect(ambiguous.json().error.issues[0]).toMatchObject({ where: 'options.app', message: expect.stringContaining('app=<name>') });
+    const chosen = await runReport(twoApps, { app: '理財 App' });
+    expect(chosen.statusCode, chosen.body).toBe(201);
+    expect(chosen.json().result.stats).toMatchObject({ level: 'L3', app: '理財 App' });
+    const unknown = await runReport(twoApps, { app: '不存在' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.issues[0].where).toBe('options.app');
+  });
+
+  it('needs a level when the profile lists no app; an explicit level always wins', async () => {
+    const missing = await runReport(noApps);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.issues[0].where).toBe('options.level');
+    const explicit = await runReport(twoApps, { level: 'L2' });
+    expect(explicit.statusCode, explicit.body).toBe(201);
+    expect(explicit.json().result.stats.level).toBe('L2');
+  });
+});
+
 describe('check schedules', () => {
   it('keeps the first scheduled run of the day as evidence (linked to a current campaign when one has the items), not every run', async () => {
     const { buildSelfSigned, startTlsServer } = await import('../../src/domain/checks/tls/build-test-certificates.ts');

@@ -16,6 +16,7 @@ import { AppError, invalidState, notFound, validation } from '../errors.ts';
 import type { BlobStore } from '../evidence/blob-store.ts';
 import { addEvidence } from '../evidence/evidence-service.ts';
 import { insertDeficiency } from '../findings/deficiency-service.ts';
+import { getProfile } from '../firms/firm-profile-service.ts';
 import { todayInTaipei, toIsoTime } from '../evidence/evidence-values.ts';
 import type { CatalogVersion } from '../../domain/catalog/resolve.ts';
 import {
@@ -201,6 +202,43 @@ function digestInput(input: CheckInput): { name: string; sha256: string; size: n
 }
 
 /**
+ * app-report without a `level`: the level of the app in the firm profile (`mobileApps`). One app →
+ * its level and F testing; several → `app=<name>` picks one; none → the run needs `level`.
+ */
+export async function resolveAppReportOptions(db: Database, firmId: string, options: CheckOptions): Promise<CheckOptions> {
+  if (options.level !== undefined && options.level !== '') {
+    return options;
+  }
+  const stored = await inTenantTransaction(db, [firmId], (tx) => getProfile(tx, firmId));
+  const apps = stored?.profile.mobileApps ?? [];
+  const names = apps.map((app) => app.name).join('、');
+  let app: (typeof apps)[number] | undefined;
+  if (typeof options.app === 'string' && options.app.trim() !== '') {
+    const wanted = options.app.trim();
+    app = apps.find((candidate) => candidate.name === wanted);
+    if (!app) {
+      throw validation(
+        [{ where: 'options.app', message: `no app "${wanted}" in the firm profile; its apps: ${names || '(none)'}` }],
+        `公司基本資料中沒有名為「${wanted}」的 App（現有：${names || '無'}）`,
+      );
+    }
+  } else if (apps.length === 1) {
+    app = apps[0];
+  } else if (apps.length === 0) {
+    throw validation(
+      [{ where: 'options.level', message: 'give level (L1, L2 or L3, optionally +F), or record the app in the firm profile (mobileApps)' }],
+      '請指定 App 等級 level（L1、L2、L3，可加 +F），或在公司基本資料登錄行動 App',
+    );
+  } else {
+    throw validation(
+      [{ where: 'options.app', message: `the firm profile lists ${apps.length} apps (${names}); give option app=<name> or level` }],
+      `公司基本資料登錄了 ${apps.length} 個 App（${names}），請以選項 app=<名稱> 指定，或直接指定 level`,
+    );
+  }
+  return { ...options, app: app.name, level: app.level, withF: options.withF ?? app.fTested === true };
+}
+
+/**
  * Runs a check on uploaded files and keeps the run (trigger 'upload'). An input the check cannot read
  * is answered with VALIDATION (file and line) and nothing is stored.
  */
@@ -217,10 +255,11 @@ export async function runUploadedCheck(
     // A run over no input would be stored (and could be attached) as "pass, 0 targets".
     throw validation([{ where: 'files', message: error instanceof Error ? error.message : String(error) }], '請上傳要檢查的檔案（至少一個）');
   }
+  const options = definition.id === 'app-report' ? await resolveAppReportOptions(deps.db, input.firmId, input.options) : input.options;
   const startedAt = nowOf(deps);
   let result: CheckResult;
   try {
-    result = await runCheckWithTimeout(definition, input.files, input.options, input.timeoutMs ?? SERVER_CHECK_TIMEOUT_MS);
+    result = await runCheckWithTimeout(definition, input.files, options, input.timeoutMs ?? SERVER_CHECK_TIMEOUT_MS);
   } catch (error) {
     throw toAppError(error);
   }
@@ -245,7 +284,7 @@ export async function runUploadedCheck(
       entityId: row.id,
       action: 'check.run',
       after: { check: definition.id, status: result.status, findings: result.findings.length },
-      detail: { check: definition.id, checkVersion: result.checkVersion, status: result.status, inputs, options: input.options },
+      detail: { check: definition.id, checkVersion: result.checkVersion, status: result.status, inputs, options },
     });
     return { run: presentCheckRun(row), result };
   });

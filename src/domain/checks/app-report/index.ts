@@ -37,7 +37,7 @@ async function runAppReport(masItemsInput: unknown, inputs: Parameters<CheckDefi
     checkVersion: '1.0.0',
     items: APP_REPORT_ITEMS,
     findings: evaluation.findings,
-    stats: { ...stats, rows: entries.length },
+    stats: { ...stats, rows: entries.length, ...(typeof options.app === 'string' && options.app !== '' ? { app: options.app } : {}) },
     summary: () => ({
       zh: `App 檢測報告覆核（${stats.level}）：必要 ${stats.required} 項，符合 ${stats.passed}、不符合 ${stats.failed}、不適用 ${stats.notApplicable}、未檢測 ${stats.notTested}。`,
       en: `App lab report review (${stats.level}): ${stats.required} required items, ${stats.passed} pass, ${stats.failed} fail, ${stats.notApplicable} not applicable, ${stats.notTested} not tested.`,
