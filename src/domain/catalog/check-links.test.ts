@@ -108,7 +108,7 @@ describe('catalog links are checked on load', () => {
       file: 'csim/112.yaml', line: 11, field: 'changes[0].was', reason: /differs from the text of CSIM@109:7\.1/,
     },
   ])('refuses $name with file:line: field', ({ files, file, line, field, reason }) => {
-    const dir = catalogDir(files);
+    const dir = catalogDir(files as Record<string, string>);
     const error = loadError(dir);
     expect(error.file.endsWith(join(...file.split('/')))).toBe(true);
     expect(error.field).toBe(field);
