@@ -5,9 +5,12 @@
 -- pinned to their evidence's latest version (deleted evidence has none left and stays unpinned).
 ALTER TABLE campaign_item_evidence ADD COLUMN evidence_version integer;
 ALTER TABLE campaign_item_evidence ADD COLUMN sha256 text;
+-- The evidence title as linked, so a later rename does not change a reviewed item either.
+ALTER TABLE campaign_item_evidence ADD COLUMN evidence_title text;
 UPDATE campaign_item_evidence l SET evidence_version = v.version, sha256 = v.sha256
   FROM (SELECT DISTINCT ON (evidence_id) evidence_id, version, sha256 FROM evidence_versions ORDER BY evidence_id, version DESC) v
   WHERE v.evidence_id = l.evidence_id;
+UPDATE campaign_item_evidence l SET evidence_title = e.title FROM evidence e WHERE e.id = l.evidence_id;
 
 -- The firm-profile revision a campaign's items were chosen with (the profile in force at the period
 -- end). Existing campaigns were built with the latest revision at their creation.

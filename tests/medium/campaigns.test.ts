@@ -297,6 +297,12 @@ describe('evidence links follow item locking and stay pinned once reviewed', () 
     expect(stale.statusCode).toBe(409);
     const [still] = await listItems(onlineFirm, campaignId);
     expect(still.evidence.map((entry) => entry.id)).toEqual([evidence.id]);
+
+    // An item still being assessed follows a newer version of its evidence.
+    const v2 = await app.inject({ method: 'POST', url: `/api/v1/firms/${onlineFirm}/evidence/${evidence.id}/versions`, ...multipartFile('colleague-link-v2.txt', Buffer.from('同事更新的佐證\n')) });
+    expect(v2.statusCode, v2.body).toBe(201);
+    const [following] = await listItems(onlineFirm, campaignId);
+    expect(following.evidence[0]).toMatchObject({ version: 2, fileName: 'colleague-link-v2.txt' });
   });
 
   it('refuses links to submitted and approved items; an approved campaign keeps showing and exporting the version it approved', async () => {
@@ -334,9 +340,12 @@ describe('evidence links follow item locking and stay pinned once reviewed', () 
     expect(v2.statusCode, v2.body).toBe(201);
     expect(v2.json().versions).toHaveLength(2);
 
+    const renamed = await app.inject({ method: 'PATCH', url: `/api/v1/firms/${onlineFirm}/evidence/${v1.id}`, headers: assessor.headers, payload: { title: '防火牆規則檢視（改名）' } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+
     const [approved] = await listItems(onlineFirm, campaignId);
-    const shown = approved.evidence[0] as unknown as { id: string; version: number; sha256: string; fileName: string };
-    expect(shown).toMatchObject({ id: v1.id, version: 1, sha256: v1Sha, fileName: 'firewall-review.txt' });
+    const shown = approved.evidence[0] as unknown as { id: string; title: string; version: number; sha256: string; fileName: string };
+    expect(shown).toMatchObject({ id: v1.id, title: 'firewall-review', version: 1, sha256: v1Sha, fileName: 'firewall-review.txt' });
     const download = await app.inject({ method: 'GET', url: `/api/v1/firms/${onlineFirm}/evidence/${v1.id}/download?version=${shown.version}`, headers: reviewer.headers });
     expect(download.body).toContain('第一版');
 

@@ -284,7 +284,7 @@ function toCampaignViewFromProgress(row: CampaignRow, items: readonly ProgressIt
 async function loadItemEvidence(tx: Queryable, itemIds: string[], today: string): Promise<Map<string, ItemEvidenceView[]>> {
   // The pinned version of each link; links from before pinning fall back to the latest version.
   const rows = (await tx.query<{ campaign_item_id: string; id: string; title: string; valid_until: string | null; deleted_at: Date | null; version: number | null; file_name: string | null; sha256: string | null }>(
-    `SELECT l.campaign_item_id, e.id, e.title, e.valid_until::text AS valid_until, e.deleted_at,
+    `SELECT l.campaign_item_id, e.id, coalesce(l.evidence_title, e.title) AS title, e.valid_until::text AS valid_until, e.deleted_at,
        coalesce(l.evidence_version, v.version) AS version, v.file_name, coalesce(l.sha256, v.sha256) AS sha256
      FROM campaign_item_evidence l JOIN evidence e ON e.id = l.evidence_id
      LEFT JOIN LATERAL (
@@ -292,7 +292,7 @@ async function loadItemEvidence(tx: Queryable, itemIds: string[], today: string)
        WHERE evidence_id = e.id AND (l.evidence_version IS NULL OR version = l.evidence_version)
        ORDER BY version DESC LIMIT 1
      ) v ON true
-     WHERE l.campaign_item_id = ANY($1::uuid[]) ORDER BY e.title`,
+     WHERE l.campaign_item_id = ANY($1::uuid[]) ORDER BY title`,
     [itemIds],
   )).rows;
   const byItem = new Map<string, ItemEvidenceView[]>();
@@ -513,8 +513,8 @@ async function carryForward(tx: Queryable, context: RequestContext, campaign: Ca
   )).rows[0];
   if (!previous) return 0;
   const inserted = await tx.query<{ campaign_item_id: string }>(
-    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256)
-     SELECT DISTINCT n.id, l.evidence_id, n.firm_id, v.version, v.sha256
+    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256, evidence_title)
+     SELECT DISTINCT n.id, l.evidence_id, n.firm_id, v.version, v.sha256, e.title
      FROM campaign_items n
      JOIN campaign_items p ON p.campaign_id = $2 AND (p.lineage = n.lineage OR p.item_id = n.item_id)
      JOIN campaign_item_evidence l ON l.campaign_item_id = p.id
@@ -624,8 +624,8 @@ async function linkEvidence(tx: Queryable, firmId: string, row: ItemRow, evidenc
 /** Links evidence to a campaign item, pinned to each evidence's latest version (existing links stay as they are). */
 export async function insertPinnedLinks(tx: Queryable, firmId: string, campaignItemId: string, evidenceIds: readonly string[]): Promise<number> {
   const inserted = await tx.query(
-    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256)
-     SELECT $1, e.id, $2, v.version, v.sha256 FROM evidence e
+    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256, evidence_title)
+     SELECT $1, e.id, $2, v.version, v.sha256, e.title FROM evidence e
      LEFT JOIN LATERAL (SELECT version, sha256 FROM evidence_versions WHERE evidence_id = e.id ORDER BY version DESC LIMIT 1) v ON true
      WHERE e.firm_id = $2 AND e.id = ANY($3::uuid[])
      ON CONFLICT DO NOTHING RETURNING evidence_id`,

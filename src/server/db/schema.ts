@@ -392,6 +392,8 @@ export const campaignItemEvidence = pgTable(
     /** The evidence version linked (pinned), and its SHA-256. */
     evidenceVersion: integer('evidence_version'),
     sha256: text('sha256'),
+    /** The evidence title as linked. */
+    evidenceTitle: text('evidence_title'),
   },
   (table) => [
     primaryKey({ columns: [table.campaignItemId, table.evidenceId] }),

@@ -249,7 +249,8 @@ async function linkToCampaignItem(
     });
   }
   await tx.query(
-    'INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
+    `INSERT INTO campaign_item_evidence (campaign_item_id, evidence_id, firm_id, evidence_version, sha256, evidence_title)
+     SELECT $1, $2, $3, $4, $5, title FROM evidence WHERE id = $2 ON CONFLICT DO NOTHING`,
     [campaignItemId, evidenceId, firmId, pinned.version, pinned.sha256],
   );
   await tx.query('UPDATE campaign_items SET revision = revision + 1 WHERE id = $1', [campaignItemId]);
@@ -415,6 +416,15 @@ export async function updateEvidence(
       }
     }
     const after = await findEvidenceRow(tx, input.firmId, input.evidenceId);
+    if (changes.title !== undefined) {
+      // Items still being assessed show the new title; submitted and approved ones keep the reviewed one.
+      await tx.query(
+        `UPDATE campaign_item_evidence l SET evidence_title = $2
+         FROM campaign_items i JOIN campaigns c ON c.id = i.campaign_id
+         WHERE l.evidence_id = $1 AND i.id = l.campaign_item_id AND i.review_state IN ('pending', 'returned') AND c.status <> 'approved'`,
+        [input.evidenceId, after.title],
+      );
+    }
     await appendAuditEvent(tx, context, { firmId: input.firmId, entity: 'evidence', entityId: input.evidenceId, action: 'evidence.updated', before, after: { ...after, itemIds: changes.itemIds } });
     return (await loadEvidenceViews(tx, [after], todayInTaipei()))[0];
   });
