@@ -89,6 +89,23 @@ describe('Linux PAM stack', () => {
     expect(statusOf(result, 'password.lockout')).toBe(status);
   });
 
+  it('passes the stack authselect writes on RHEL (sufficient pam_unix before authfail, account line)', async () => {
+    const text = [
+      'auth        required      pam_env.so',
+      'auth        required      pam_faillock.so preauth silent deny=3',
+      'auth        sufficient    pam_unix.so nullok',
+      'auth        [default=die] pam_faillock.so authfail deny=3',
+      'auth        required      pam_deny.so',
+      'account     required      pam_faillock.so',
+      'password    requisite     pam_pwquality.so local_users_only minlen=10 dcredit=-1 lcredit=-1',
+      'password    sufficient    pam_unix.so sha512 shadow nullok use_authtok',
+      'password    required      pam_deny.so',
+    ].join('\n');
+    const result = await run([{ name: 'system-auth', text }, { name: 'login.defs', text: 'PASS_MAX_DAYS 90' }]);
+    expect(result.findings).toEqual([]);
+    expect(result.status).toBe('pass');
+  });
+
   it('says why an optional faillock preauth does not lock, pointing at its line', async () => {
     const result = await run([{ name: 'common-auth', text: FAILLOCK('auth optional pam_faillock.so preauth deny=3') }]);
     const finding = result.findings.find((entry) => entry.rule === 'password.pam-not-enforced');
