@@ -76,7 +76,7 @@ describe('catalog links are checked on load', () => {
     expect(loadCatalog(dir).map((version) => `${version.document}@${version.version}`).sort()).toEqual(['CSIM@109', 'CSIM@112', 'NET@1']);
   });
 
-  it.each([
+  it.each<{ name: string; files: Record<string, string>; file: string; line: number; field: string; reason: RegExp }>([
     {
       name: 'a ref to an item no version has',
       files: { 'csim/109.yaml': base.replace('"NET:4.1.3"', '"NET:4.1.9"') },
@@ -108,7 +108,7 @@ describe('catalog links are checked on load', () => {
       file: 'csim/112.yaml', line: 11, field: 'changes[0].was', reason: /differs from the text of CSIM@109:7\.1/,
     },
   ])('refuses $name with file:line: field', ({ files, file, line, field, reason }) => {
-    const dir = catalogDir(files as Record<string, string>);
+    const dir = catalogDir(files);
     const error = loadError(dir);
     expect(error.file.endsWith(join(...file.split('/')))).toBe(true);
     expect(error.field).toBe(field);
