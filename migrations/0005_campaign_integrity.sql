@@ -1,5 +1,9 @@
 -- Campaign integrity: what an approved campaign shows must not move under it.
 
+-- The backfills below touch every firm's rows: let row-level security (forced on these tables, also
+-- for their owner) show them all, for this migration's transaction only.
+SELECT set_config('anjian.firm_ids', '*', true);
+
 -- Each evidence link pins the version (and its SHA-256) that was linked, so a later upload of a new
 -- version does not change what a submitted or approved item shows and exports. Existing links are
 -- pinned to their evidence's latest version (deleted evidence has none left and stays unpinned).
