@@ -123,6 +123,12 @@ describe('app-report --output', () => {
     expect(lines.filter((line) => /,未檢測,/.test(line))).toHaveLength(21);
   });
 
+  it('says to give --level when it is missing', async () => {
+    const { code, stderr } = await runAppReport([writeInput('lab.csv', 'number,result\n1,符合\n')], {});
+    expect(code).toBe(2);
+    expect(stderr).toContain('--level');
+  });
+
   it.each([
     ['another check', 'password-policy', 'x.csv', /app-report only/],
     ['a name that is not .csv', 'app-report', 'table.xlsx', /must name a \.csv file/],

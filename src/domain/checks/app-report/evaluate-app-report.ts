@@ -96,6 +96,12 @@ export function readMasItems(items: unknown): MasItem[] {
 /** Reads "L2", "l3", "L2+F", "L1,F", "L3 F" into a level and whether F items are added. */
 export function parseLevel(text: unknown, withF?: unknown): { level: MasLevel; withF: boolean } {
   const value = typeof text === 'string' ? text.trim().toUpperCase() : '';
+  if (value === '') {
+    throw new CheckInputError(
+      '需要 App 等級 level：L1、L2 或 L3（可加 +F），命令列用 --level / the app level is required: L1, L2 or L3 (optionally +F); on the command line give --level',
+      'options.level',
+    );
+  }
   const match = /^(L[123])(?:\s*[+,/ ]\s*F)?$/.exec(value);
   if (!match) {
     throw new CheckInputError(`等級須為 L1、L2 或 L3（可加 +F）/ level must be L1, L2 or L3 (optionally +F): ${String(text)}`, 'options.level');
