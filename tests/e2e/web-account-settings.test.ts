@@ -6,6 +6,9 @@
  * next 60 days and creates a period's self-inspection from that list.
  * Builds dist/web first when it is missing (`npm run build:web`).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
@@ -200,6 +203,54 @@ describe('calendar: 即將到期', () => {
     await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}/);
     const campaigns = (await (await page.request.get(`${base}/api/v1/firms/${firmId}/campaigns`)).json()) as { campaigns: { cycle: string; period: string; document: string }[] };
     expect(campaigns.campaigns).toEqual([expect.objectContaining({ cycle: 'monthly', period, document: 'CSIM' })]);
+    await page.context().close();
+  });
+});
+
+describe('checks: per-check options and schedules', () => {
+  it('sends the firewall review date with the run, and adds, turns off and deletes a tls schedule', async () => {
+    const firmId = await buildFirm(runtime.db, '檢查選項證券', buildProfile());
+    const ciso = await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] });
+    const rules = join(mkdtempSync(join(tmpdir(), 'anjian-e2e-')), 'edge.rules');
+    writeFileSync(rules, ['*filter', ':INPUT DROP [0:0]', '-A INPUT -p tcp -s 10.0.0.0/8 --dport 443 -j ACCEPT', 'COMMIT', ''].join('\n'));
+    const page = await newPage();
+    await page.goto(`${base}/checks?check=firewall`);
+    await page.waitForURL(/\/login/);
+    await signInAndEnrol(page, ciso);
+    await page.waitForSelector('[data-testid=check-form]');
+
+    await page.setInputFiles('[data-testid=check-form] input[type=file]', rules);
+    await page.fill('[data-testid=check-at]', '2025-06-30');
+    await page.fill('[data-testid=check-reviewed-at]', '2020-01-01');
+    await page.click('[data-testid=check-run-submit]');
+    await page.waitForURL(/run=/);
+    await expect.poll(() => page.locator('[data-testid=check-run]').innerText(), { timeout: 15_000 }).toContain('最近一次檢視為 2020-01-01');
+
+    // A free option line that is not key=value is named and blocks the run.
+    await page.click('text=其他選項（每行一個 key=value）');
+    await page.fill('[data-testid=check-extra-options]', 'warningDays=90\nnot an option');
+    await expect.poll(() => page.locator('[data-testid=check-extra-hint]').innerText()).toBe('第 2 行須為 key=value');
+
+    // Schedules: a wrong cron is refused on its field; a good one is listed, turned off, then deleted.
+    const panel = page.locator('[data-testid=check-schedules]');
+    await panel.locator('[data-testid=schedule-target]').fill('www.example.com:443');
+    await panel.locator('[data-testid=schedule-cron]').fill('every day at six');
+    await panel.locator('[data-testid=schedule-add]').click();
+    const cronItem = panel.locator('.ant-form-item', { has: page.locator('[data-testid=schedule-cron]') });
+    await expect.poll(() => cronItem.locator('.ant-form-item-explain-error').count()).toBe(1);
+    await panel.locator('[data-testid=schedule-cron]').fill('0 6 * * *');
+    await panel.locator('[data-testid=schedule-add]').click();
+    const row = panel.locator('tr[data-target="www.example.com:443"]');
+    await expect.poll(() => row.count()).toBe(1);
+    const schedules = async () => ((await (await page.request.get(`${base}/api/v1/firms/${firmId}/checks/schedules`)).json()) as { schedules: { target: string; cron: string; enabled: boolean }[] }).schedules;
+    expect(await schedules()).toEqual([expect.objectContaining({ target: 'www.example.com:443', cron: '0 6 * * *', enabled: true })]);
+
+    await row.locator('[data-testid=schedule-enabled]').click();
+    await expect.poll(async () => (await schedules())[0]?.enabled).toBe(false);
+    await row.locator('[data-testid=schedule-delete]').click();
+    await page.click('.ant-popconfirm .ant-btn-primary');
+    await expect.poll(async () => (await schedules()).length).toBe(0);
+    await expect.poll(() => row.count()).toBe(0);
     await page.context().close();
   });
 });

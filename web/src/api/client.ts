@@ -484,7 +484,7 @@ export interface CheckRunDetail extends CheckRunView {
 export const listChecks = (firmId: string) => request<{ checks: CheckSummary[] }>('GET', `${firmPath(firmId)}/checks`);
 
 /** Runs a check on files (multipart: `files…` and `options` as JSON). */
-export async function runCheckOnFiles(firmId: string, check: string, files: File[], options: Record<string, string>): Promise<{ run: CheckRunView; result: CheckResult }> {
+export async function runCheckOnFiles(firmId: string, check: string, files: File[], options: Record<string, unknown>): Promise<{ run: CheckRunView; result: CheckResult }> {
   const form = new FormData();
   form.append('options', JSON.stringify(options));
   for (const file of files) {

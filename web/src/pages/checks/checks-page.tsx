@@ -6,7 +6,8 @@
  */
 import { useState } from 'react';
 import {
-  Alert, App as AntApp, Badge, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, List, Modal, Row, Select, Space, Table, Tag, Typography, Upload, type ButtonProps,
+  Alert, App as AntApp, Badge, Button, Card, Checkbox, Col, Collapse, Descriptions, Empty, Flex, Form, Input, List, Modal, Row, Select, Space, Table, Tag, Typography,
+  Upload, type ButtonProps,
 } from 'antd';
 import { InboxOutlined, PaperClipOutlined, PlayCircleOutlined, WarningOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -19,6 +20,8 @@ import {
 import { useActiveFirm } from '../../auth/session.ts';
 import { ItemLink } from '../../components/catalog-bits.tsx';
 import { ErrorAlert, PageLoading, errorMessage } from '../../components/page-states.tsx';
+import { buildRunOptions, parseExtraOptions } from './check-options.ts';
+import { SchedulesPanel } from './schedules-panel.tsx';
 
 const STATUS_COLORS: Record<CheckStatus, string> = { pass: 'green', fail: 'red', warning: 'gold', error: 'default' };
 const FINDING_STATUS_COLORS: Record<Finding['status'], string> = { fail: 'red', warning: 'gold', unknown: 'default', info: 'blue' };
@@ -228,8 +231,14 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
   const [files, setFiles] = useState<File[]>([]);
   const [format, setFormat] = useState<string | undefined>();
   const [at, setAt] = useState('');
+  const [hostname, setHostname] = useState('');
+  const [level, setLevel] = useState<'L1' | 'L2' | 'L3' | undefined>();
+  const [withF, setWithF] = useState(false);
+  const [reviewedAt, setReviewedAt] = useState('');
+  const [extraText, setExtraText] = useState('');
+  const extra = parseExtraOptions(extraText);
   const run = useMutation({
-    mutationFn: () => runCheckOnFiles(firmId, check.name, files, Object.fromEntries(Object.entries({ format, at }).filter(([, value]) => value)) as Record<string, string>),
+    mutationFn: () => runCheckOnFiles(firmId, check.name, files, buildRunOptions(check.name, { format, at, hostname, level, withF, reviewedAt }, extra.options)),
     onSuccess: async (result) => {
       setFiles([]);
       await queryClient.invalidateQueries({ queryKey: ['checks', firmId, 'runs'] });
@@ -281,7 +290,65 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
           <Typography.Text>{t('checks.at')}</Typography.Text>
           <Input type="date" style={{ width: 160 }} value={at} onChange={(event) => setAt(event.target.value)} data-testid="check-at" />
         </Space>
-        <Button type="primary" icon={<PlayCircleOutlined />} disabled={files.length === 0} loading={run.isPending} onClick={() => run.mutate()} data-testid="check-run-submit">
+        {check.name === 'tls' ? (
+          <Space>
+            <Typography.Text>{t('checkOptions.hostname')}</Typography.Text>
+            <Input style={{ width: 220 }} value={hostname} onChange={(event) => setHostname(event.target.value)} placeholder="www.example.com" data-testid="check-hostname" />
+          </Space>
+        ) : null}
+        {check.name === 'app-report' ? (
+          <Space>
+            <Typography.Text>{t('checkOptions.level')}</Typography.Text>
+            <Select
+              style={{ width: 90 }}
+              value={level}
+              onChange={setLevel}
+              options={(['L1', 'L2', 'L3'] as const).map((each) => ({ value: each, label: each }))}
+              data-testid="check-level"
+            />
+            <Checkbox checked={withF} onChange={(event) => setWithF(event.target.checked)} data-testid="check-with-f">{t('checkOptions.fTested')}</Checkbox>
+          </Space>
+        ) : null}
+        {check.name === 'firewall' ? (
+          <Space>
+            <Typography.Text>{t('checkOptions.reviewDate')}</Typography.Text>
+            <Input type="date" style={{ width: 160 }} value={reviewedAt} onChange={(event) => setReviewedAt(event.target.value)} data-testid="check-reviewed-at" />
+          </Space>
+        ) : null}
+      </Flex>
+      <Collapse
+        ghost
+        size="small"
+        style={{ marginTop: 8 }}
+        items={[{
+          key: 'extra',
+          label: t('checkOptions.extra'),
+          children: (
+            <>
+              <Input.TextArea
+                rows={3}
+                value={extraText}
+                onChange={(event) => setExtraText(event.target.value)}
+                placeholder={'warningDays=90\nactivities=vulnerability-scan,penetration-test'}
+                data-testid="check-extra-options"
+                status={extra.badLines.length > 0 ? 'error' : undefined}
+              />
+              <Typography.Text type={extra.badLines.length > 0 ? 'danger' : 'secondary'} data-testid="check-extra-hint">
+                {extra.badLines.length > 0 ? extra.badLines.map((line) => t('checkOptions.extraLine', { line })).join('；') : t('checkOptions.extraHint')}
+              </Typography.Text>
+            </>
+          ),
+        }]}
+      />
+      <Flex justify="end" style={{ marginTop: 8 }}>
+        <Button
+          type="primary"
+          icon={<PlayCircleOutlined />}
+          disabled={files.length === 0 || extra.badLines.length > 0 || (check.name === 'app-report' && !level)}
+          loading={run.isPending}
+          onClick={() => run.mutate()}
+          data-testid="check-run-submit"
+        >
           {t('checks.run')}
         </Button>
       </Flex>
@@ -377,6 +444,7 @@ export default function ChecksPage() {
           </Space>
         </Col>
       </Row>
+      {can('check:schedule') ? <SchedulesPanel firmId={firmId} checks={checks.data.checks} /> : null}
     </Space>
   );
 }
