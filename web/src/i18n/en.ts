@@ -246,7 +246,7 @@ export const en: Strings<typeof zhTW> = {
   },
   checkOptions: {
     title: 'Check options', hostname: 'Host name (the certificate must match)', level: 'Security test level', fTested: 'F-class tests done', reviewDate: 'Last rule review date',
-    extra: 'Other options (one key=value per line)', extraHint: 'e.g. for cadence or EOL: date=2025-06-30 or warnDays=180', extraLine: 'Line {{line}} must be key=value',
+    extra: 'Other options (one key=value per line)', extraHint: 'e.g. warningDays=90 for EOL; from=2025-01-01 or activities=… (comma-separated) for cadence', extraLine: 'Line {{line}} must be key=value',
   },
   schedules: {
     title: 'Check schedules', hint: 'Check live targets (tls host:port) regularly; the schedule is a cron expression in Taiwan time.', none: 'No schedules yet', check: 'Check', target: 'Target (host:port)',

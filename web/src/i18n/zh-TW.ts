@@ -244,7 +244,7 @@ export const zhTW = {
   },
   checkOptions: {
     title: '檢查選項', hostname: '主機名稱（憑證須符合）', level: '資安檢測等級', fTested: '已執行 F 類檢測', reviewDate: '最近一次規則檢視日期',
-    extra: '其他選項（每行一個 key=value）', extraHint: '例如 cadence、EOL 檢查的 date=2025-06-30 或 warnDays=180', extraLine: '第 {{line}} 行須為 key=value',
+    extra: '其他選項（每行一個 key=value）', extraHint: '例如 EOL 檢查的 warningDays=90；cadence 檢查的 from=2025-01-01 或 activities=（以逗號分隔）', extraLine: '第 {{line}} 行須為 key=value',
   },
   schedules: {
     title: '檢查排程', hint: '定期檢查線上目標（如 tls host:port）；排程以台灣時間的 cron 表示。', none: '尚無排程', check: '檢查', target: '目標（host:port）',
