@@ -336,3 +336,20 @@ describe('check schedules', () => {
     expect(['error', 'warning', 'fail']).toContain(runs.json().runs[0].status);
   });
 });
+
+describe('check evidence and items under review', () => {
+  it('links a run only to campaign items still being assessed, leaving submitted ones as they were', async () => {
+    const uploaded = await uploadRun(assessor, firmId, [INPUTS[CHECK]]);
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const cited = [...new Set((uploaded.json().result.items as string[]).map((id) => id.replace(/@[^:]+:/, ':')))];
+    const sameDocument = cited.filter((id) => id.split(':')[0] === cited[0].split(':')[0]).slice(0, 2);
+    expect(sameDocument.length).toBe(2);
+    const [frozen, open] = sameDocument;
+    const campaign = await buildCampaign(runtime, firmId, frozen.split(':')[0], sameDocument);
+    await inTenantTransaction(runtime.db, [firmId], (tx) =>
+      tx.query("UPDATE campaign_items SET review_state = 'submitted', result = 'compliant' WHERE id = $1", [campaign.itemIds.get(frozen)]));
+    const attached = await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/checks/runs/${uploaded.json().run.id}/evidence`, headers: assessor.headers, payload: { campaignId: campaign.campaignId } });
+    expect(attached.statusCode, attached.body).toBe(201);
+    expect(attached.json().campaignItemIds).toEqual([campaign.itemIds.get(open)]);
+  });
+});

@@ -360,7 +360,9 @@ async function findCampaignItems(tx: Queryable, firmId: string, itemIds: string[
     return [];
   }
   const items = await tx.query<{ id: string }>(
-    'SELECT id FROM campaign_items WHERE firm_id = $1 AND campaign_id = ANY($2::uuid[]) AND item_id = ANY($3::text[]) ORDER BY path',
+    // Only items still being assessed take new evidence: submitted and approved ones are frozen for review.
+    `SELECT id FROM campaign_items WHERE firm_id = $1 AND campaign_id = ANY($2::uuid[]) AND item_id = ANY($3::text[])
+       AND review_state IN ('pending', 'returned') ORDER BY path`,
     [firmId, [...current.values()], itemIds],
   );
   return items.rows.map((row) => row.id);
