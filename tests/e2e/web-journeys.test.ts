@@ -129,6 +129,36 @@ describe('web app', () => {
     expect(await page.locator('[data-testid=diff-table]').innerText()).toContain('Amended text');
     await page.context().close();
   });
+  it('browses the glossary from the menu to a term\'s item, and the grouped comparison tables', async () => {
+    const reader = await buildUser(runtime.db, { memberships: [{ firmId, role: 'assessor' }] });
+    const page = await newPage();
+    await page.goto(`${base}/login`);
+    await signIn(page, reader.email, reader.password);
+    await page.click('[data-testid="menu-catalog/glossary"]');
+    await page.waitForSelector('[data-testid=glossary-table] tbody tr');
+    expect(new URL(page.url()).pathname).toBe('/catalog/glossary');
+    const table = await page.locator('[data-testid=glossary-table]').innerText();
+    expect(table).toContain('資通系統：係指用以蒐集、控制、傳輸、儲存、流通、刪除資訊或對資訊為其他處理、使用或分享之系統。');
+    expect(table).toContain('深度偽造(Deepfake)');
+    await page.click('[data-testid=glossary-table] >> text=NET@1:2.1');
+    await page.waitForSelector('[data-testid=item-page]');
+    expect(decodeURIComponent(new URL(page.url()).pathname)).toBe('/catalog/item/NET@1:2.1');
+    expect(await page.locator('[data-testid=item-text]').innerText()).toContain('資通系統');
+
+    await page.goto(`${base}/diff?document=CSIM&from=111&to=112`);
+    await page.waitForSelector('[data-testid=diff-table] tbody tr');
+    const moved = await page.locator('[data-testid=diff-moved-children]').allInnerTexts();
+    expect(moved).toContain('隨同移列：7.1.e.a（7.1.d.a）、7.1.e.b（7.1.d.b）');
+    expect(moved.join('\n')).toContain('7.1.f.h（7.1.e.h）');
+    expect(await page.locator('[data-testid=diff-scope-change]').first().innerText()).toContain('另 a、b、f 項並適用於所有證券商');
+    await page.goto(`${base}/diff?document=ETECH&from=111.07&to=111.09`);
+    await page.waitForSelector('[data-testid=diff-title-change]');
+    expect(await page.locator('[data-testid=diff-title-old]').innerText()).toBe('中華民國證券商業同業公會新興科技資訊安全自律規範');
+    expect(await page.locator('[data-testid=diff-title-new]').innerText()).toContain('中華民國證券商業同業公會新興科技資通安全自律規範');
+    expect(await page.locator('[data-testid=diff-title-new] .diff-added').innerText()).toBe('通');
+    await page.context().close();
+  });
+
   it('shows the applicability, calendar and dashboard of a firm with a profile', async () => {
     const profiledFirm = await buildFirm(runtime.db, '網頁測試網路證券', {
       paidInCapitalNtd: 12_000_000_000, brokerage: true, publicCompany: true, foreign: false, fiscalYearEnd: '12-31',

@@ -112,8 +112,13 @@ export default function DiffPage() {
             title={(
               <span>
                 {t('diff.titleChanged')}：
-                {diff.data.titleChange.segments.map((segment, index) => (
-                  segment.kind === 'same' ? <span key={index}>{segment.text}</span> : <span key={index} className={`diff-${segment.kind}`}>{segment.text}</span>
+                {(['removed', 'added'] as const).map((own) => (
+                  <span key={own} data-testid={`diff-title-${own === 'added' ? 'new' : 'old'}`}>
+                    {own === 'added' ? ' → ' : null}
+                    {diff.data.titleChange!.segments.filter((segment) => segment.kind === 'same' || segment.kind === own).map((segment, index) => (
+                      segment.kind === 'same' ? <span key={index}>{segment.text}</span> : <span key={index} className={`diff-${segment.kind}`}>{segment.text}</span>
+                    ))}
+                  </span>
                 ))}
               </span>
             )}
