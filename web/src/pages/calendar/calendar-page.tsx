@@ -12,6 +12,7 @@ import { useActiveFirm } from '../../auth/session.ts';
 import { ItemLink } from '../../components/catalog-bits.tsx';
 import { ErrorAlert, PageLoading } from '../../components/page-states.tsx';
 import { DuePanels } from './due-panels.tsx';
+import { todayInTaipei } from './due-lists.ts';
 
 const CYCLE_COLORS: Record<string, string> = { monthly: 'purple', quarterly: 'cyan', semiannual: 'blue', annual: 'geekblue' };
 
@@ -45,7 +46,7 @@ export default function CalendarPage() {
           <Button icon={<DownloadOutlined />} href={calendarIcsUrl(firmId, year)} download data-testid="calendar-ics">{t('calendar.exportIcs')}</Button>
         </Flex>
       </Card>
-      <DuePanels today={today} />
+      <DuePanels today={todayInTaipei()} />
       {calendar.isPending ? <PageLoading /> : calendar.error ? <ErrorAlert error={calendar.error} onRetry={() => void calendar.refetch()} /> : (
         <>
           <Card title={t('calendar.obligations')}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarPeriod, CampaignView, ObligationOccurrence } from '../../api/client.ts';
-import { listOverduePeriods, listUpcoming } from './due-lists.ts';
+import { listOverduePeriods, listUpcoming, todayInTaipei } from './due-lists.ts';
 
 const period = (cycle: CalendarPeriod['cycle'], id: string, due: string): CalendarPeriod => ({ cycle, id, start: `${id.slice(0, 4)}-01-01`, end: due, due });
 const obligation = (obligationId: string, due: string): ObligationOccurrence => ({
@@ -39,5 +39,12 @@ describe('overdue periods', () => {
       ['semiannual', '2025-H2', 48, null],
       ['monthly', '2026-02', 10, 'in_review'],
     ]);
+  });
+});
+
+describe('today in Taiwan', () => {
+  it('is already the next day from 16:00 UTC', () => {
+    expect(todayInTaipei(new Date('2026-11-21T15:59:00Z'))).toBe('2026-11-21');
+    expect(todayInTaipei(new Date('2026-11-21T16:00:00Z'))).toBe('2026-11-22');
   });
 });

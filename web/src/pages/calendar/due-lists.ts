@@ -25,6 +25,11 @@ export interface OverduePeriod {
   campaign: CampaignView | null;
 }
 
+/** Today's date in Taiwan (UTC+8, no daylight saving), as the server counts due dates. */
+export function todayInTaipei(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Days from `from` to `to` (both YYYY-MM-DD), counted in whole calendar days. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -301,6 +301,7 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
             <Typography.Text>{t('checkOptions.level')}</Typography.Text>
             <Select
               style={{ width: 90 }}
+              placeholder="L1–L3"
               value={level}
               onChange={setLevel}
               options={(['L1', 'L2', 'L3'] as const).map((each) => ({ value: each, label: each }))}

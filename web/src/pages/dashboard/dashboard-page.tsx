@@ -84,7 +84,7 @@ function SectionChart({ campaign }: { campaign: Dashboard['compliance'][number] 
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (value: number | null) => (value === null ? '—' : `${value}%`) },
     grid: { left: 48, right: 16, top: 16, bottom: 56 },
-    xAxis: { type: 'category', data: campaign.sections.map((section) => section.section || t('campaigns.noSection')), axisLabel: { rotate: 30 } },
+    xAxis: { type: 'category', data: campaign.sections.map((section) => section.section || t('campaigns.noSection')), axisLabel: { rotate: 30, interval: 0 } },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [{
       name: t('dashboardExtra.chart'),
