@@ -128,7 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     if (!request.url.startsWith('/api/v1/')) return;
     // No such route: the not-found handler answers 404 whether or not anyone is signed in (the routes
     // are public in /api/docs anyway), instead of a misleading "sign in first".
-    if (request.routeOptions.url === undefined) return;
+    // (With the web app built, the static wildcard route '/*' catches such paths: not an API route either.)
+    if (!request.routeOptions.url?.startsWith('/api/')) return;
     const token = request.cookies[SESSION_COOKIE];
     request.session = await resolveSession(authDeps, token);
     const mode = request.routeOptions.config?.auth ?? 'full';
