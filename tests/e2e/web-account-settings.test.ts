@@ -203,6 +203,12 @@ describe('calendar: 即將到期', () => {
     await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}/);
     const campaigns = (await (await page.request.get(`${base}/api/v1/firms/${firmId}/campaigns`)).json()) as { campaigns: { cycle: string; period: string; document: string }[] };
     expect(campaigns.campaigns).toEqual([expect.objectContaining({ cycle: 'monthly', period, document: 'CSIM' })]);
+
+    // Back on the calendar, that period offers its campaign instead of a second one.
+    await page.goto(`${base}/calendar`);
+    const row = page.locator(`[data-testid=calendar-upcoming] tr[data-entry$="|${period}"]`).filter({ hasText: '每月' });
+    await expect.poll(() => row.innerText()).toContain('開啟（進行中）');
+    expect(await row.locator(`[data-testid=calendar-create-monthly-${period}]`).count()).toBe(0);
     await page.context().close();
   });
 });

@@ -90,6 +90,8 @@ export function DuePanels({ today }: { today: string }) {
   const overdue = isLoaded && canReadCampaigns ? listOverduePeriods(periods, campaigns.data?.campaigns ?? [], today) : [];
   const isEnglish = i18n.language === 'en';
 
+  const campaignFor = (period: CalendarPeriod) =>
+    campaigns.data?.campaigns.find((campaign) => campaign.cycle === period.cycle && campaign.period === period.id) ?? null;
   const createButton = (period: CalendarPeriod) => (canCreate ? (
     <Button size="small" icon={<PlusOutlined />} onClick={() => setCreating(period)} data-testid={`calendar-create-${period.cycle}-${period.id}`}>
       {t('calendarDue.createCampaign')}
@@ -120,7 +122,18 @@ export function DuePanels({ today }: { today: string }) {
                 ? `${row.period.id}（${t(`cycle.${row.period.cycle}`, { defaultValue: t('calendar.quarterly') })}）`
                 : <span>{isEnglish ? row.obligation!.titleEn : row.obligation!.title}<Typography.Text type="secondary">（{row.obligation!.periodId}）</Typography.Text></span>),
             },
-            { title: t('common.actions'), width: 170, render: (_value, row) => (row.period && row.period.cycle !== 'quarterly' ? createButton(row.period) : null) },
+            {
+              title: t('common.actions'), width: 170,
+              render: (_value, row) => {
+                if (!row.period || row.period.cycle === 'quarterly') {
+                  return null;
+                }
+                const existing = campaignFor(row.period);
+                return existing
+                  ? <Link to="/campaigns/$campaignId" params={{ campaignId: existing.id }}>{t('calendarDue.openCampaign')}（{t(`campaignStatus.${existing.status}`)}）</Link>
+                  : createButton(row.period);
+              },
+            },
           ]}
         />
       </Card>
