@@ -384,6 +384,10 @@ export interface ApplicabilityReport {
   date: string;
   versions: Record<string, string>;
   profileRevision: number | null;
+  /** True when the date is before the firm's first profile revision; `notice` then says so. */
+  isProfileMissing: boolean;
+  notice: string | null;
+  noticeEn: string | null;
   classification: FirmClassification;
   counts: Record<Verdict, number>;
   items: ApplicabilityRow[];

@@ -79,6 +79,9 @@ export const en: Strings<typeof zhTW> = {
     required: 'Required', notRequired: 'Not required', unknown: 'Needs an answer', tierValue: 'Tier {{tier}}', tierOverride: '(firm override)',
     tierDefault: '(default)', typeValue: 'Type {{type}}', foreignYes: 'Foreign firm', foreignNo: 'Domestic firm', profileRevision: 'Profile revision',
     versions: 'Versions', allVerdicts: 'All verdicts', allCycles: 'All cycles', section: 'Section (e.g. 7.1)', source: 'Source', allScopes: 'All scopes', shown: '{{count}} shown',
+    version: 'Version', versionInForce: 'Version in force on the date', profileMissing: 'No firm profile on this date',
+    laterVersion: 'The chosen version {{name}} ({{date}}) is later than {{day}}: the items it added or amended are judged not yet in force, with the reason.',
+    masHint: 'MAS (mobile app basic security testing baseline) items are judged by the investor mobile apps in the firm profile and their test levels (L1/L2/L3, optional F items).',
   },
   verdict: { applies: 'Applies', not_applicable: 'Not applicable', not_in_force: 'Not yet in force', needs_answer: 'Needs an answer' },
   calendar: {
@@ -145,6 +148,8 @@ export const en: Strings<typeof zhTW> = {
     from: 'From', to: 'To', actor: 'Actor', entity: 'Entity', action: 'Action', at: 'Time', ip: 'IP', via: 'Via',
     entityId: 'Entity id', detail: 'Detail', hash: 'Hash', seq: 'Seq', apply: 'Apply', reset: 'Clear', total: '{{count}} events',
     noPermission: 'You may not view the audit log',
+    role: 'Role', platformEvent: 'platform', platformEventHint: 'A member\'s sign-in, lockout or MFA event on the platform (kept in the platform chain)',
+    problemKind: { altered: 'altered', deleted: 'deleted', inserted: 'inserted', truncated: 'end missing', head_missing: 'chain head missing', head_mismatch: 'chain head mismatch' },
   },
   users: {
     title: 'Users', email: 'Email', displayName: 'Name', roles: 'Roles', locked: 'Locked', mfa: 'MFA', status: 'Status',
@@ -159,6 +164,7 @@ export const en: Strings<typeof zhTW> = {
   },
   role: {
     firm_admin: 'Firm administrator', ciso: 'CISO', assessor: 'Assessor', reviewer: 'Reviewer', auditor: 'Auditor', inspector: 'Inspector',
+    platform_admin: 'Platform administrator', system: 'System',
   },
   campaigns: {
     title: 'Self-inspections', create: 'New self-inspection', document: 'Document', version: 'Version', cycle: 'Cycle', period: 'Period', periodHint: 'Suggested: the next period due',

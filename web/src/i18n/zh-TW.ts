@@ -77,6 +77,9 @@ export const zhTW = {
     required: '應指派', notRequired: '無須指派', unknown: '待回答', tierValue: '第 {{tier}} 級', tierOverride: '（公司覆寫）',
     tierDefault: '（預設推定）', typeValue: '第{{type}}類', foreignYes: '外國證券商', foreignNo: '本國證券商', profileRevision: '基本資料版本',
     versions: '適用版本', allVerdicts: '全部判定', allCycles: '全部週期', section: '章節（如 7.1）', source: '依據', allScopes: '全部適用範圍', shown: '顯示 {{count}} 項',
+    version: '版本', versionInForce: '依基準日生效之版本', profileMissing: '基準日尚無公司基本資料',
+    laterVersion: '所選版本 {{name}}（{{date}}）晚於基準日 {{day}}：其新增或修正之條文判為「尚未生效」，並附理由。',
+    masHint: 'MAS（行動應用 App 基本資安檢測基準）條文依公司基本資料所列之投資人行動 App 及其檢測分類（L1／L2／L3、加測 F）判定。',
   },
   verdict: { applies: '適用', not_applicable: '不適用', not_in_force: '尚未生效', needs_answer: '待回答' },
   calendar: {
@@ -143,6 +146,8 @@ export const zhTW = {
     from: '起日', to: '迄日', actor: '操作者', entity: '對象類型', action: '動作', at: '時間', ip: 'IP', via: '途徑',
     entityId: '對象編號', detail: '明細', hash: '雜湊', seq: '序號', apply: '查詢', reset: '清除', total: '共 {{count}} 筆',
     noPermission: '您沒有檢視稽核軌跡的權限',
+    role: '角色', platformEvent: '平台事件', platformEventHint: '成員於平台的登入、鎖定、多因子驗證等事件（記錄於平台稽核鏈）',
+    problemKind: { altered: '遭竄改', deleted: '遭刪除', inserted: '遭插入', truncated: '鏈尾遺失', head_missing: '鏈首記錄遺失', head_mismatch: '鏈首記錄不符' },
   },
   users: {
     title: '使用者', email: '電子郵件', displayName: '姓名', roles: '角色', locked: '已鎖定', mfa: '多因子驗證', status: '狀態',
@@ -157,6 +162,7 @@ export const zhTW = {
   },
   role: {
     firm_admin: '公司管理員', ciso: '資安長', assessor: '查核人員', reviewer: '覆核人員', auditor: '稽核人員', inspector: '檢查人員',
+    platform_admin: '平台管理員', system: '系統',
   },
   campaigns: {
     title: '自行查核', create: '建立自行查核', document: '文件', version: '版本', cycle: '查核週期', period: '期間', periodHint: '建議：下一個到期的期間',

@@ -1,10 +1,12 @@
 /**
  * Which catalog items bind the active firm, and why: its classification (CISO, security tier, type,
- * domestic or foreign) and a verdict with the reason for every item, filterable by document, verdict,
- * cycle, section and date.
+ * domestic or foreign) and a verdict with the reason for every item, filterable by document (MAS items
+ * are judged by the firm's mobile apps), version (by default the one in force on the date), verdict,
+ * cycle, section and date. A date before the firm's first profile revision shows the server's notice;
+ * items a chosen later version added or amended show as not yet in force with the reason.
  */
 import { useMemo } from 'react';
-import { Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -51,7 +53,8 @@ export default function ApplicabilityPage() {
   const firmId = firm!.id;
   const search = useSearch({ strict: false }) as ApplicabilitySearch;
   const documents = useCatalogVersions();
-  const query: ApplicabilityQuery = { document: search.document ?? 'CSIM', verdict: search.verdict, cycle: search.cycle, section: search.section !== undefined ? String(search.section) : undefined, date: search.date };
+  // Search values are JSON-parsed, so a version such as 112 arrives as a number.
+  const query: ApplicabilityQuery = { document: search.document ?? 'CSIM', version: search.version !== undefined ? String(search.version) : undefined, verdict: search.verdict, cycle: search.cycle, section: search.section !== undefined ? String(search.section) : undefined, date: search.date };
   const report = useQuery({ queryKey: ['applicability', firmId, query], queryFn: () => getApplicability(firmId, query), placeholderData: (previous) => previous });
 
   // The scope filter (e.g. only items for internet-ordering firms) reads the items' scope from the catalog.
@@ -74,6 +77,9 @@ export default function ApplicabilityPage() {
     void navigate({ to: '/applicability', search: Object.fromEntries(Object.entries(next).filter(([, value]) => value)) });
   };
   const isEnglish = i18n.language === 'en';
+  const documentVersions = documents.data?.find((entry) => entry.document === query.document)?.versions ?? [];
+  const chosenVersion = documentVersions.find((entry) => entry.version === query.version);
+  const reportDate = report.data?.date ?? query.date;
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -84,8 +90,19 @@ export default function ApplicabilityPage() {
             data-testid="applicability-document"
             style={{ minWidth: 260 }}
             value={query.document}
-            onChange={(document: string) => choose({ document, section: undefined, scope: undefined })}
+            onChange={(document: string) => choose({ document, version: undefined, section: undefined, scope: undefined })}
             options={(documents.data ?? []).map((entry) => ({ value: entry.document, label: `${entry.document}｜${entry.title}` }))}
+          />
+          <Select
+            data-testid="applicability-version"
+            aria-label={t('applicability.version')}
+            style={{ minWidth: 210 }}
+            value={query.version ?? ''}
+            onChange={(version: string) => choose({ version: version || undefined, section: undefined, scope: undefined })}
+            options={[
+              { value: '', label: t('applicability.versionInForce') },
+              ...documentVersions.map((entry) => ({ value: entry.version, label: `${entry.document} ${entry.version}（${entry.date}）` })),
+            ]}
           />
           <Select
             data-testid="applicability-verdict"
@@ -124,6 +141,14 @@ export default function ApplicabilityPage() {
       </Card>
       {report.isPending ? <PageLoading /> : report.error ? <ErrorAlert error={report.error} onRetry={() => void report.refetch()} /> : (
         <>
+          {report.data.isProfileMissing ? (
+            <Alert type="warning" showIcon data-testid="applicability-profile-missing" title={t('applicability.profileMissing')} description={isEnglish ? report.data.noticeEn : report.data.notice} />
+          ) : null}
+          {chosenVersion && reportDate && chosenVersion.date > reportDate ? (
+            <Alert type="info" showIcon data-testid="applicability-later-version"
+              title={t('applicability.laterVersion', { name: `${chosenVersion.document} ${chosenVersion.version}`, date: chosenVersion.date, day: reportDate })} />
+          ) : null}
+          {query.document === 'MAS' ? <Alert type="info" showIcon data-testid="applicability-mas-hint" title={t('applicability.masHint')} /> : null}
           <Card title={t('applicability.classification')} size="small"
             extra={<Typography.Text type="secondary">{t('applicability.profileRevision')} {report.data.profileRevision ?? '—'}・{t('applicability.versions')} {Object.entries(report.data.versions).map(([document, version]) => `${document} ${version}`).join('、')}</Typography.Text>}
           >
@@ -166,8 +191,10 @@ export default function ApplicabilityPage() {
                 {
                   title: t('applicability.reason'), width: '38%',
                   render: (_value, row) => (
-                    <div>
-                      <div>{isEnglish ? row.reasonEn : row.reason}</div>
+                    <div data-testid="applicability-reason">
+                      {row.verdict === 'not_in_force'
+                        ? <Typography.Text type="warning">{isEnglish ? row.reasonEn : row.reason}</Typography.Text>
+                        : <div>{isEnglish ? row.reasonEn : row.reason}</div>}
                       {row.missingFields.length > 0 ? (
                         <Typography.Text type="danger">{t('applicability.missing')}：{row.missingFields.join('、')}</Typography.Text>
                       ) : null}

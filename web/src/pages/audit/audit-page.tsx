@@ -1,6 +1,7 @@
 /**
  * The firm's audit trail: filters, the hash-chain verification (green when intact, otherwise each broken
- * event named), and CSV/JSON exports.
+ * event or chain head named), and CSV/JSON exports. Each event shows the role its actor acted in, and
+ * the members' platform sign-in, lockout and MFA events are tagged 平台事件 (they live in the platform chain).
  */
 import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Flex, Form, Input, Space, Table, Tag, Typography } from 'antd';
@@ -17,6 +18,11 @@ interface FilterValues {
   actor?: string;
   entity?: string;
   action?: string;
+}
+
+/** The role labels of an event's actor role: "assessor,reviewer" → 查核人員、覆核人員; platform_admin and system too. */
+export function splitActorRole(actorRole: string | null): string[] {
+  return (actorRole ?? '').split(',').map((role) => role.trim()).filter(Boolean);
 }
 
 /** Dates are whole days: `to` includes its day, so the API gets the next day as the exclusive bound. */
@@ -68,7 +74,7 @@ function Verification({ firmId }: { firmId: string }) {
           {report.problems.map((problem, index) => (
             <li key={index} data-testid="audit-problem">
               <strong>{t('audit.event', { id: problem.eventId ?? '—', seq: problem.seq })}</strong>　
-              <Tag color="red">{problem.kind}</Tag>
+              <Tag color="red" data-testid={`audit-problem-${problem.kind}`}>{t(`audit.problemKind.${problem.kind}`, { defaultValue: problem.kind })}</Tag>
               {i18n.language === 'en' ? problem.messageEn : problem.message}
               <Typography.Text type="secondary">（{problem.chain}）</Typography.Text>
             </li>
@@ -154,11 +160,23 @@ export default function AuditPage() {
             columns={[
               { title: t('audit.at'), dataIndex: 'at', width: 190, render: (at: string) => new Date(at).toLocaleString(i18n.language) },
               {
-                title: t('audit.actor'), render: (_value, event) => (
-                  <span>{event.actorEmail ?? '—'}{event.actorRole ? <Tag style={{ marginInlineStart: 6 }}>{t(`role.${event.actorRole}`, { defaultValue: event.actorRole })}</Tag> : null}</span>
+                title: t('audit.actor'), render: (_value, event) => <span>{event.actorEmail ?? '—'}</span>,
+              },
+              {
+                title: t('audit.role'), key: 'role', width: 150, render: (_value, event) => (
+                  <span data-testid="audit-role">
+                    {splitActorRole(event.actorRole).map((role) => <Tag key={role}>{t(`role.${role}`, { defaultValue: role })}</Tag>)}
+                  </span>
                 ),
               },
-              { title: t('audit.action'), dataIndex: 'action', render: (action: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{action}</Typography.Text> },
+              {
+                title: t('audit.action'), dataIndex: 'action', render: (action: string, event) => (
+                  <span>
+                    <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{action}</Typography.Text>
+                    {event.chain === 'platform' ? <Tag color="geekblue" title={t('audit.platformEventHint')} style={{ marginInlineStart: 6 }} data-testid="audit-platform-event">{t('audit.platformEvent')}</Tag> : null}
+                  </span>
+                ),
+              },
               { title: t('audit.entity'), dataIndex: 'entity' },
               { title: t('audit.ip'), dataIndex: 'ip', width: 130 },
               { title: t('audit.via'), dataIndex: 'via', width: 70 },
