@@ -49,13 +49,13 @@ function buildMultipart(files: { name: string; content: string | Buffer }[], fie
 }
 
 /** An open campaign of `document` whose items are `itemIds`. */
-async function buildCampaign(runtime: TestRuntime, firmId: string, document: string, itemIds: string[]): Promise<{ campaignId: string; itemIds: Map<string, string> }> {
+async function buildCampaign(runtime: TestRuntime, firmId: string, document: string, itemIds: string[], period = '2026'): Promise<{ campaignId: string; itemIds: Map<string, string> }> {
   const campaignId = randomUUID();
   const ids = new Map<string, string>();
   await inTenantTransaction(runtime.db, [firmId], async (tx) => {
     await tx.query(
-      `INSERT INTO campaigns (id, firm_id, period, cycle, document, version, title) VALUES ($1, $2, '2026', 'annual', $3, '1', $4)`,
-      [campaignId, firmId, document, `${document} 2026 自行查核`],
+      `INSERT INTO campaigns (id, firm_id, period, cycle, document, version, title) VALUES ($1, $2, $5, 'annual', $3, '1', $4)`,
+      [campaignId, firmId, document, `${document} ${period} 自行查核`, period],
     );
     for (const itemId of itemIds) {
       const id = randomUUID();
@@ -345,11 +345,88 @@ describe('check evidence and items under review', () => {
     const sameDocument = cited.filter((id) => id.split(':')[0] === cited[0].split(':')[0]).slice(0, 2);
     expect(sameDocument.length).toBe(2);
     const [frozen, open] = sameDocument;
-    const campaign = await buildCampaign(runtime, firmId, frozen.split(':')[0], sameDocument);
+    // Another period than the first test's campaign of the same document and firm.
+    const campaign = await buildCampaign(runtime, firmId, frozen.split(':')[0], sameDocument, '2025');
     await inTenantTransaction(runtime.db, [firmId], (tx) =>
       tx.query("UPDATE campaign_items SET review_state = 'submitted', result = 'compliant' WHERE id = $1", [campaign.itemIds.get(frozen)]));
     const attached = await app.inject({ method: 'POST', url: `/api/v1/firms/${firmId}/checks/runs/${uploaded.json().run.id}/evidence`, headers: assessor.headers, payload: { campaignId: campaign.campaignId } });
     expect(attached.statusCode, attached.body).toBe(201);
     expect(attached.json().campaignItemIds).toEqual([campaign.itemIds.get(open)]);
+  });
+});
+
+describe('check time limits', () => {
+  it('stops a check stuck in synchronous parsing at the time limit, records an error run, and keeps answering other requests', async () => {
+    // ~60 000 rules: several seconds of synchronous parsing and analysis, far past a 2 s limit.
+    const lines = ['*filter', ':INPUT DROP [0:0]'];
+    for (let index = 0; index < 60_000; index += 1) {
+      lines.push(`-A INPUT -p tcp -s 10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}/32 --dport ${1 + (index % 60_000)} -j ACCEPT`);
+    }
+    lines.push('COMMIT', '');
+    const previous = process.env.ANJIAN_CHECK_TIMEOUT_SECONDS;
+    process.env.ANJIAN_CHECK_TIMEOUT_SECONDS = '2';
+    try {
+      let isUploadDone = false;
+      const started = Date.now();
+      const upload = uploadRun(assessor, firmId, [{ name: 'huge-iptables-save.txt', content: lines.join('\n') }], {}, 'firewall').then((response) => {
+        isUploadDone = true;
+        return response;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const other = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/checks`, headers: assessor.headers });
+      expect(other.statusCode).toBe(200);
+      // Answered while the check is still running: the request thread is not blocked by its parsing.
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(isUploadDone).toBe(false);
+
+      const response = await upload;
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(response.statusCode, response.body).toBe(409);
+      const error = response.json().error;
+      expect(error.reason).toBe('TIMEOUT');
+      expect(error.message).toContain('超過時間上限 2 秒');
+      expect(error.messageEn).toContain('2 s time limit');
+      const detail = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/checks/runs/${error.runId}`, headers: assessor.headers });
+      expect(detail.statusCode, detail.body).toBe(200);
+      expect(detail.body).toContain('"status":"error"');
+      expect(detail.body).toContain('huge-iptables-save.txt');
+    } finally {
+      if (previous === undefined) delete process.env.ANJIAN_CHECK_TIMEOUT_SECONDS;
+      else process.env.ANJIAN_CHECK_TIMEOUT_SECONDS = previous;
+    }
+  });
+});
+
+describe('tls live target from the upload API', () => {
+  it('checks a host:port given as target, without files or a schedule', async () => {
+    const { buildSelfSigned, startTlsServer } = await import('../../src/domain/checks/tls/build-test-certificates.ts');
+    const leaf = await buildSelfSigned();
+    const server = await startTlsServer({ chain: [leaf.certificate], privateKey: leaf.keys.privateKey });
+    try {
+      const response = await uploadRun(assessor, firmId, [], { target: server.target, options: JSON.stringify({ probe: false }) }, 'tls');
+      expect(response.statusCode, response.body).toBe(201);
+      const { run, result } = response.json();
+      expect(run.target).toBe(server.target);
+      expect(run.trigger).toBe('upload');
+      expect(result.stats.mode).toBe('host:port');
+      expect(result.findings.map((finding: { rule: string }) => finding.rule)).toContain('tls.self-signed');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names the target field when it is not host:port, not a live-target check, or sent with files', async () => {
+    const bad = await uploadRun(assessor, firmId, [], { target: 'https://example.com/x' }, 'tls');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues[0].where).toBe('target');
+    const badPort = await uploadRun(assessor, firmId, [], { target: 'example.com:70000' }, 'tls');
+    expect(badPort.statusCode).toBe(400);
+    expect(badPort.json().error.issues[0].where).toBe('target');
+    const notLive = await uploadRun(assessor, firmId, [], { target: 'example.com:443' }, 'firewall');
+    expect(notLive.statusCode).toBe(400);
+    expect(notLive.json().error.issues[0].where).toBe('target');
+    const both = await uploadRun(assessor, firmId, [{ name: 'a.pem', content: 'x' }], { target: 'example.com:443' }, 'tls');
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error.issues[0].where).toBe('target');
   });
 });

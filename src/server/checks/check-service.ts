@@ -28,13 +28,14 @@ import {
   isCheckName,
   listChecks,
   loadCheck,
-  runCheckWithTimeout,
+  needsMasItems,
   selectMasItems,
   type CheckName,
   type CheckSummary,
 } from '../../domain/checks/registry.ts';
 import { CheckInputError, type CheckInput, type CheckOptions, type CheckResult, type Finding } from '../../domain/checks/types.ts';
 import { CronSyntaxError, isScheduleDue, parseCron } from './cron-schedule.ts';
+import { CheckMemoryLimitError, DEFAULT_CHECK_TIMEOUT_MS, runCheckIsolated, type CheckLimits } from './check-runner.ts';
 import {
   deleteCheckSchedule,
   findCheckRun,
@@ -52,15 +53,16 @@ import {
   type CheckScheduleRow,
 } from './check-repository.ts';
 
-/** A check on the server stops waiting after this long. */
-export const SERVER_CHECK_TIMEOUT_MS = 120_000;
+/** A check on the server is stopped after this long (ANJIAN_CHECK_TIMEOUT_SECONDS overrides). */
+export const SERVER_CHECK_TIMEOUT_MS = DEFAULT_CHECK_TIMEOUT_MS;
 export const SCHEDULE_JOB_NAME = 'checks.run-due-schedules';
 
 export interface CheckServiceDeps {
   db: Database;
   catalog: CatalogVersion[];
   blobs: BlobStore;
-  config: { maxUploadBytes: number };
+  /** `checkTimeoutMs` / `checkMemoryMb` cap each check's worker thread (defaults: env, then 120 s / 512 MB). */
+  config: { maxUploadBytes: number; checkTimeoutMs?: number; checkMemoryMb?: number };
   now?: () => Date;
 }
 
@@ -100,7 +102,7 @@ export const raiseDeficiencySchema = z.object({
   plan: z.string().max(5000).optional(),
 });
 
-const liveTargetSchema = z
+export const liveTargetSchema = z
   .string()
   .trim()
   .max(300)
@@ -114,6 +116,31 @@ export const createScheduleSchema = z.object({
 });
 
 export const updateScheduleSchema = z.object({ enabled: z.boolean() });
+
+/**
+ * The `target` field of a run upload: a live host:port checked now instead of files (tls only). A bad
+ * value, a check that cannot reach live targets, or files sent as well are VALIDATION errors on `target`.
+ */
+export function readUploadTarget(check: string, rawTarget: string, fileCount: number): CheckInput {
+  if (!(LIVE_TARGET_CHECKS as readonly string[]).includes(check)) {
+    throw validation(
+      [{ where: 'target', message: `only live-target checks take a target: ${LIVE_TARGET_CHECKS.join(', ')}` }],
+      `只有即時目標的檢查（${LIVE_TARGET_CHECKS.join(', ')}）可以指定 target`,
+    );
+  }
+  if (fileCount > 0) {
+    throw validation([{ where: 'target', message: 'give either files or a target, not both' }], '請擇一提供檔案或 target，不能同時提供');
+  }
+  const parsed = liveTargetSchema.safeParse(rawTarget);
+  if (!parsed.success || parsed.data === '') {
+    throw validation([{ where: 'target', message: `must be host or host:port (e.g. www.example.com:443): ${rawTarget.slice(0, 100)}` }], 'target 須為 host 或 host:port（例如 www.example.com:443）');
+  }
+  const port = /:(\d{1,5})$/.exec(parsed.data)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    throw validation([{ where: 'target', message: `port must be 1–65535: ${port}` }], `target 的連接埠須為 1–65535：${port}`);
+  }
+  return { name: parsed.data };
+}
 
 // ── Presenters ────────────────────────────────────────────────────────────────────────────────────
 
@@ -177,7 +204,14 @@ function toAppError(error: unknown): AppError {
     return validation([{ where: `${error.file ?? 'input'}${error.line !== undefined ? `:${error.line}` : ''}`, message: error.message }], '無法讀取檢查輸入');
   }
   if (error instanceof CheckTimeoutError) {
-    return new AppError('INVALID_STATE', error.message, { messageEn: `check exceeded its ${error.timeoutMs / 1000} s limit` });
+    return new AppError('INVALID_STATE', `檢查「${error.checkName}」超過時間上限 ${error.timeoutMs / 1000} 秒，已中止`, {
+      messageEn: `check "${error.checkName}" exceeded its ${error.timeoutMs / 1000} s time limit and was stopped`, reason: 'TIMEOUT',
+    });
+  }
+  if (error instanceof CheckMemoryLimitError) {
+    return new AppError('INVALID_STATE', `檢查「${error.checkName}」超過記憶體上限 ${error.memoryMb} MB，已中止`, {
+      messageEn: `check "${error.checkName}" exceeded its ${error.memoryMb} MB memory limit and was stopped`, reason: 'MEMORY_LIMIT',
+    });
   }
   if (error instanceof CheckUnavailableError) {
     return new AppError('NOT_FOUND', error.message, { messageEn: error.message });
@@ -196,7 +230,29 @@ async function loadRegisteredCheck(deps: Pick<CheckServiceDeps, 'catalog'>, name
   }
 }
 
-function digestInput(input: CheckInput): { name: string; sha256: string; size: number } {
+/** A check's time and memory caps on this server. */
+function limitsOf(deps: Pick<CheckServiceDeps, 'config'>, timeoutMs?: number): Partial<CheckLimits> {
+  return { timeoutMs: timeoutMs ?? deps.config.checkTimeoutMs, memoryMb: deps.config.checkMemoryMb };
+}
+
+/** Runs a loaded check in its own worker thread, stopped at the time or memory limit. */
+function runLimited(deps: Pick<CheckServiceDeps, 'catalog' | 'config'>, check: CheckName, inputs: CheckInput[], options: CheckOptions, timeoutMs?: number): Promise<CheckResult> {
+  const masItems = needsMasItems(check) ? selectMasItems(deps.catalog) : undefined;
+  return runCheckIsolated({ check, inputs, options, masItems }, limitsOf(deps, timeoutMs));
+}
+
+/** The stored `result` of a run that produced none (unreachable, stopped at a limit, failed). */
+function errorRunResult(check: string, appError: AppError, extra: Record<string, unknown> = {}) {
+  return {
+    check, status: 'error', findings: [], items: [], ...extra,
+    error: { code: appError.code, reason: appError.details.reason, message: appError.message, messageEn: appError.details.messageEn },
+  };
+}
+
+function digestInput(input: CheckInput): { name: string; sha256?: string; size?: number } {
+  if (input.bytes === undefined && input.text === undefined) {
+    return { name: input.name };
+  }
   const content = input.bytes ?? Buffer.from(input.text ?? '', 'utf8');
   return { name: input.name, sha256: createHash('sha256').update(content).digest('hex'), size: content.length };
 }
@@ -257,14 +313,21 @@ export async function runUploadedCheck(
   }
   const options = definition.id === 'app-report' ? await resolveAppReportOptions(deps.db, input.firmId, input.options) : input.options;
   const startedAt = nowOf(deps);
+  const inputs = input.files.map(digestInput);
+  const target = inputs.map((file) => file.name).join(', ').slice(0, 1000) || null;
   let result: CheckResult;
   try {
-    result = await runCheckWithTimeout(definition, input.files, options, input.timeoutMs ?? SERVER_CHECK_TIMEOUT_MS);
+    result = await runLimited(deps, definition.id as CheckName, input.files, options, input.timeoutMs);
   } catch (error) {
-    throw toAppError(error);
+    const appError = toAppError(error);
+    if (error instanceof CheckTimeoutError || error instanceof CheckMemoryLimitError) {
+      // Stopped at a limit: kept as an 'error' run (like an unreachable target), so the history shows it.
+      const runId = await recordErrorRun(deps, context, { firmId: input.firmId, checkId: definition.id, startedAt, target, appError, inputs, options });
+      appError.details.runId = runId;
+    }
+    throw appError;
   }
   const finishedAt = nowOf(deps);
-  const inputs = input.files.map(digestInput);
   return inTenantTransaction(deps.db, [input.firmId], async (tx) => {
     const row = await insertCheckRun(tx, {
       id: randomUUID(),
@@ -274,7 +337,7 @@ export async function runUploadedCheck(
       startedAt,
       finishedAt,
       trigger: 'upload',
-      target: inputs.map((file) => file.name).join(', ').slice(0, 1000) || null,
+      target,
       result: { ...result, inputs },
       createdBy: context.actor.userId,
     });
@@ -288,6 +351,27 @@ export async function runUploadedCheck(
     });
     return { run: presentCheckRun(row), result };
   });
+}
+
+/** Keeps an uploaded run that produced no result as status 'error', with its audit event; returns its id. */
+async function recordErrorRun(
+  deps: CheckServiceDeps,
+  context: RequestContext,
+  run: { firmId: string; checkId: string; startedAt: Date; target: string | null; appError: AppError; inputs: ReturnType<typeof digestInput>[]; options: CheckOptions },
+): Promise<string> {
+  const runId = randomUUID();
+  await inTenantTransaction(deps.db, [run.firmId], async (tx) => {
+    await insertCheckRun(tx, {
+      id: runId, firmId: run.firmId, checkId: run.checkId, status: 'error', startedAt: run.startedAt, finishedAt: nowOf(deps),
+      trigger: 'upload', target: run.target, result: errorRunResult(run.checkId, run.appError, { inputs: run.inputs }), createdBy: context.actor.userId,
+    });
+    await appendAuditEvent(tx, context, {
+      firmId: run.firmId, entity: 'check_run', entityId: runId, action: 'check.run',
+      after: { check: run.checkId, status: 'error' },
+      detail: { check: run.checkId, status: 'error', reason: run.appError.details.reason, inputs: run.inputs, options: run.options },
+    });
+  });
+  return runId;
 }
 
 export async function listRuns(
@@ -624,13 +708,12 @@ export async function runDueSchedules(
     let result: unknown;
     try {
       const definition = await loadRegisteredCheck(deps, schedule.check_id as CheckName);
-      const checked = await runCheckWithTimeout(definition, [{ name: schedule.target }], { ...schedule.options }, options.timeoutMs ?? SERVER_CHECK_TIMEOUT_MS);
+      const checked = await runLimited(deps, definition.id as CheckName, [{ name: schedule.target }], { ...schedule.options }, options.timeoutMs);
       status = checked.status;
       result = checked;
     } catch (error) {
-      const appError = toAppError(error);
       status = 'error';
-      result = { check: schedule.check_id, status: 'error', findings: [], items: [], error: { code: appError.code, message: appError.message, messageEn: appError.details.messageEn } };
+      result = errorRunResult(schedule.check_id, toAppError(error));
     }
     const finishedAt = nowOf(deps);
     const runId = randomUUID();

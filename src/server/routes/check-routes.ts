@@ -1,5 +1,6 @@
 /**
- * /api/v1/firms/:firmId/checks: the automated checks. List them, run one on uploaded files (multipart),
+ * /api/v1/firms/:firmId/checks: the automated checks. List them, run one on uploaded files (multipart)
+ * or, for tls, on a live `target` host:port,
  * browse the history, attach a run as evidence, raise a deficiency from a failed finding, and schedule
  * live targets (tls host:port). Importing this module also registers the schedule job handler.
  */
@@ -23,6 +24,7 @@ import {
   listSchedules,
   raiseDeficiencyFromFinding,
   raiseDeficiencySchema,
+  readUploadTarget,
   removeSchedule,
   runDueSchedules,
   runListQuerySchema,
@@ -72,7 +74,7 @@ export async function registerCheckRoutes(app: App, deps: AppDeps): Promise<void
   app.post('/api/v1/firms/:firmId/checks/:check/runs', {
     schema: {
       tags: ['checks'],
-      summary: '上傳檔案執行檢查（multipart：files…，options 為 JSON）',
+      summary: '上傳檔案執行檢查（multipart：files…，options 為 JSON；tls 可改給 target＝host:port 即時檢查）',
       params: z.object({ firmId: z.uuid(), check: checkNameSchema }),
       consumes: ['multipart/form-data'],
     },
@@ -83,6 +85,7 @@ export async function registerCheckRoutes(app: App, deps: AppDeps): Promise<void
     }
     const files: CheckInput[] = [];
     let rawOptions: unknown = {};
+    let target: string | undefined;
     let totalBytes = 0;
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -98,6 +101,8 @@ export async function registerCheckRoutes(app: App, deps: AppDeps): Promise<void
         } catch {
           throw validation([{ where: 'options', message: 'must be JSON' }], 'options 欄位須為 JSON');
         }
+      } else if (part.fieldname === 'target') {
+        target = String(part.value);
       } else if (part.fieldname === 'at' || part.fieldname === 'format') {
         rawOptions = { ...(rawOptions as object), [part.fieldname]: String(part.value) };
       }
@@ -106,8 +111,10 @@ export async function registerCheckRoutes(app: App, deps: AppDeps): Promise<void
     if (!parsed.success) {
       throw validation(parsed.error.issues.map((issue) => ({ where: `options.${issue.path.join('.')}`, message: issue.message })));
     }
+    // A live target (tls host:port) instead of files: checked now, without creating a schedule.
+    const inputs = target !== undefined ? [readUploadTarget(request.params.check, target, files.length)] : files;
     const { run, result } = await runUploadedCheck(deps, requestContext(request), {
-      firmId, check: request.params.check, files, options: parsed.data,
+      firmId, check: request.params.check, files: inputs, options: parsed.data,
     });
     return reply.status(201).send({ run, result });
   });
