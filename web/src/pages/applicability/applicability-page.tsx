@@ -98,7 +98,7 @@ export default function ApplicabilityPage() {
             aria-label={t('applicability.version')}
             style={{ minWidth: 210 }}
             value={query.version ?? ''}
-            onChange={(version: string) => choose({ version: version || undefined, section: undefined, scope: undefined })}
+            onChange={(version: string) => choose({ version: version || undefined })}
             options={[
               { value: '', label: t('applicability.versionInForce') },
               ...documentVersions.map((entry) => ({ value: entry.version, label: `${entry.document} ${entry.version}（${entry.date}）` })),
