@@ -16,6 +16,9 @@ import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildProfile, buildTestApp, buildUser, openTestRuntime, type TestRuntime } from '../support/harness.ts';
 
+/** Polls with room for two shared CPU cores (expect.poll's own default is one second). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 let runtime: TestRuntime;
 let app: App;
 let browser: Browser;
@@ -80,7 +83,7 @@ describe('帳號安全: the user’s own password and second factor', () => {
     await page.fill('[data-testid=security-new-password]', 'short1');
     await page.fill('[data-testid=security-confirm-password]', 'short1');
     await page.click('[data-testid=security-password-submit]');
-    await expect.poll(() => page.locator('[data-testid=security-password-error]').innerText()).toContain('密碼政策');
+    await poll(() => page.locator('[data-testid=security-password-error]').innerText()).toContain('密碼政策');
 
     const newPassword = 'Lighthouse-Keeper-2027';
     await page.fill('[data-testid=security-current-password]', assessor.password);
@@ -100,7 +103,7 @@ describe('帳號安全: the user’s own password and second factor', () => {
     const codes = await page.locator('[data-testid=security-recovery-code]').allInnerTexts();
     expect(codes).toHaveLength(10);
     await page.click('[data-testid=security-recovery-saved]');
-    await expect.poll(() => page.locator('[data-testid=security-mfa-state]').getAttribute('data-state')).toBe('on');
+    await poll(() => page.locator('[data-testid=security-mfa-state]').getAttribute('data-state')).toBe('on');
     await page.waitForSelector('[data-testid=security-mfa-enabled]');
 
     await page.click('[data-testid=user-menu]');
@@ -117,7 +120,7 @@ describe('帳號安全: the user’s own password and second factor', () => {
     await page.click('[data-testid=mfa-submit]');
     await page.waitForSelector('[data-testid=side-menu]');
     await page.goto(`${base}/settings/security`);
-    await expect.poll(() => page.locator('[data-testid=security-mfa-state]').getAttribute('data-state')).toBe('on');
+    await poll(() => page.locator('[data-testid=security-mfa-state]').getAttribute('data-state')).toBe('on');
     await page.context().close();
   });
 });
@@ -132,27 +135,27 @@ describe('登入政策: the firm admin’s login policy', () => {
     await signInAndEnrol(page, admin);
     await page.waitForURL(/\/settings\/login-policy$/);
 
-    await expect.poll(() => page.locator('[data-testid=login-policy-current-expiry]').innerText()).toBe('90 天');
+    await poll(() => page.locator('[data-testid=login-policy-current-expiry]').innerText()).toBe('90 天');
     expect(await page.locator('[data-testid=login-policy-current-mfa]').innerText()).toBe('否');
 
     await page.click('[data-testid=login-policy-disable-expiry]');
     await page.click('[data-testid=login-policy-save]');
     const reasonItem = page.locator('.ant-form-item', { has: page.locator('[data-testid=login-policy-reason]') });
-    await expect.poll(() => reasonItem.locator('.ant-form-item-explain-error').innerText()).toContain('停用密碼效期須記錄理由');
+    await poll(() => reasonItem.locator('.ant-form-item-explain-error').innerText()).toContain('停用密碼效期須記錄理由');
     expect(await page.locator('[data-testid=login-policy-current-expiry]').innerText()).toBe('90 天');
 
     const reason = '僅限內部網路登入，並已採用多因子驗證（資安長 115 年 3 月核定）';
     await page.fill('[data-testid=login-policy-reason]', reason);
     await page.click('[data-testid=login-policy-mfa-all]');
     await page.click('[data-testid=login-policy-save]');
-    await expect.poll(() => page.locator('[data-testid=login-policy-current-expiry]').innerText()).toBe(`已停用（理由：${reason}）`);
+    await poll(() => page.locator('[data-testid=login-policy-current-expiry]').innerText()).toBe(`已停用（理由：${reason}）`);
     expect(await page.locator('[data-testid=login-policy-current-mfa]').innerText()).toBe('是');
 
     // Stored on the server, as a reload shows.
     const stored = await page.request.get(`${base}/api/v1/firms/${firmId}`);
     expect((await stored.json()).settings).toMatchObject({ password_expiry_disabled: true, password_expiry_reason: reason, require_mfa_for_all: true });
     await page.reload();
-    await expect.poll(() => page.locator('[data-testid=login-policy-current-mfa]').innerText()).toBe('是');
+    await poll(() => page.locator('[data-testid=login-policy-current-mfa]').innerText()).toBe('是');
     await page.context().close();
   });
 });
@@ -185,7 +188,7 @@ describe('calendar: 即將到期', () => {
     expect(expected.size).toBeGreaterThan(0); // monthly periods fall due every month
 
     const rows = page.locator('[data-testid=calendar-upcoming] tbody tr.ant-table-row');
-    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    await poll(() => rows.count()).toBeGreaterThan(0);
     const shown = new Set<string>();
     for (const entry of await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-entry') ?? ''))) {
       const due = entry.split('|')[1]!;
@@ -198,7 +201,7 @@ describe('calendar: 即將到期', () => {
     const button = page.locator('[data-testid=calendar-upcoming] [data-testid^=calendar-create-monthly-]').first();
     const period = ((await button.getAttribute('data-testid')) ?? '').replace('calendar-create-monthly-', '');
     await button.click();
-    await expect.poll(() => page.locator('.ant-modal-title').innerText()).toContain(period);
+    await poll(() => page.locator('.ant-modal-title').innerText()).toContain(period);
     await page.click('[data-testid=calendar-campaign-submit]');
     await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}/);
     const campaigns = (await (await page.request.get(`${base}/api/v1/firms/${firmId}/campaigns`)).json()) as { campaigns: { cycle: string; period: string; document: string }[] };
@@ -207,7 +210,7 @@ describe('calendar: 即將到期', () => {
     // Back on the calendar, that period offers its campaign instead of a second one.
     await page.goto(`${base}/calendar`);
     const row = page.locator(`[data-testid=calendar-upcoming] tr[data-entry$="|${period}"]`).filter({ hasText: '每月' });
-    await expect.poll(() => row.innerText()).toContain('開啟（進行中）');
+    await poll(() => row.innerText()).toContain('開啟（進行中）');
     expect(await row.locator(`[data-testid=calendar-create-monthly-${period}]`).count()).toBe(0);
     await page.context().close();
   });
@@ -230,12 +233,12 @@ describe('checks: per-check options and schedules', () => {
     await page.fill('[data-testid=check-reviewed-at]', '2020-01-01');
     await page.click('[data-testid=check-run-submit]');
     await page.waitForURL(/run=/);
-    await expect.poll(() => page.locator('[data-testid=check-run]').innerText(), { timeout: 15_000 }).toContain('最近一次檢視為 2020-01-01');
+    await poll(() => page.locator('[data-testid=check-run]').innerText()).toContain('最近一次檢視為 2020-01-01');
 
     // A free option line that is not key=value is named and blocks the run.
     await page.click('text=其他選項（每行一個 key=value）');
     await page.fill('[data-testid=check-extra-options]', 'warningDays=90\nnot an option');
-    await expect.poll(() => page.locator('[data-testid=check-extra-hint]').innerText()).toBe('第 2 行須為 key=value');
+    await poll(() => page.locator('[data-testid=check-extra-hint]').innerText()).toBe('第 2 行須為 key=value');
 
     // Schedules: a wrong cron is refused on its field; a good one is listed, turned off, then deleted.
     const panel = page.locator('[data-testid=check-schedules]');
@@ -243,20 +246,20 @@ describe('checks: per-check options and schedules', () => {
     await panel.locator('[data-testid=schedule-cron]').fill('every day at six');
     await panel.locator('[data-testid=schedule-add]').click();
     const cronItem = panel.locator('.ant-form-item', { has: page.locator('[data-testid=schedule-cron]') });
-    await expect.poll(() => cronItem.locator('.ant-form-item-explain-error').count()).toBe(1);
+    await poll(() => cronItem.locator('.ant-form-item-explain-error').count()).toBe(1);
     await panel.locator('[data-testid=schedule-cron]').fill('0 6 * * *');
     await panel.locator('[data-testid=schedule-add]').click();
     const row = panel.locator('tr[data-target="www.example.com:443"]');
-    await expect.poll(() => row.count()).toBe(1);
+    await poll(() => row.count()).toBe(1);
     const schedules = async () => ((await (await page.request.get(`${base}/api/v1/firms/${firmId}/checks/schedules`)).json()) as { schedules: { target: string; cron: string; enabled: boolean }[] }).schedules;
     expect(await schedules()).toEqual([expect.objectContaining({ target: 'www.example.com:443', cron: '0 6 * * *', enabled: true })]);
 
     await row.locator('[data-testid=schedule-enabled]').click();
-    await expect.poll(async () => (await schedules())[0]?.enabled).toBe(false);
+    await poll(async () => (await schedules())[0]?.enabled).toBe(false);
     await row.locator('[data-testid=schedule-delete]').click();
     await page.click('.ant-popconfirm .ant-btn-primary');
-    await expect.poll(async () => (await schedules()).length).toBe(0);
-    await expect.poll(() => row.count()).toBe(0);
+    await poll(async () => (await schedules()).length).toBe(0);
+    await poll(() => row.count()).toBe(0);
     await page.context().close();
   });
 });
