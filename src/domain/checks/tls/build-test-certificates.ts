@@ -16,6 +16,8 @@ import {
 } from '@peculiar/x509';
 import { readTlv } from './read-der.ts';
 
+export { KeyUsageFlags };
+
 const subtle = webcrypto.subtle as SubtleCrypto;
 const DAY_MS = 86_400_000;
 
@@ -120,6 +122,42 @@ export async function buildLeaf(issuer: Issuer, options: LeafOptions = {}): Prom
       signingKey: options.signingKey ?? issuer.keys.privateKey,
       notBefore: options.notBefore ?? new Date(now - DAY_MS),
       notAfter: options.notAfter ?? new Date(now + 365 * DAY_MS),
+      extensions,
+    },
+    webcrypto as Crypto,
+  );
+  return { certificate, keys };
+}
+
+export interface IntermediateOptions {
+  subject?: string;
+  /** basicConstraints CA flag; `null` leaves basicConstraints out (default true). */
+  isCa?: boolean | null;
+  /** KeyUsageFlags; `null` leaves keyUsage out (default keyCertSign | cRLSign). */
+  keyUsage?: number | null;
+  pathLength?: number;
+}
+
+/** An intermediate CA signed by `issuer`, with the constraints given (by default a proper CA). */
+export async function buildIntermediate(issuer: Issuer, options: IntermediateOptions = {}): Promise<Issuer> {
+  const keys = await generateRsaKeys();
+  const extensions: BasicConstraintsExtension[] = [];
+  if (options.isCa !== null) {
+    extensions.push(new BasicConstraintsExtension(options.isCa ?? true, options.pathLength, true));
+  }
+  const keyUsage = options.keyUsage === undefined ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : options.keyUsage;
+  if (keyUsage !== null) {
+    extensions.push(new KeyUsagesExtension(keyUsage, true) as unknown as BasicConstraintsExtension);
+  }
+  const now = Date.now();
+  const certificate = await X509CertificateGenerator.create(
+    {
+      subject: options.subject ?? 'CN=Anjian Issuing CA',
+      issuer: issuer.certificate.subject,
+      publicKey: keys.publicKey,
+      signingKey: issuer.keys.privateKey,
+      notBefore: new Date(now - DAY_MS),
+      notAfter: new Date(now + 1825 * DAY_MS),
       extensions,
     },
     webcrypto as Crypto,

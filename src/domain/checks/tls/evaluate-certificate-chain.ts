@@ -3,6 +3,8 @@ import { createPublicKey, X509Certificate as NodeCertificate } from 'node:crypto
 import { isIP } from 'node:net';
 import {
   BasicConstraintsExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
   SubjectAlternativeNameExtension,
   X509Certificate,
   X509ChainBuilder,
@@ -100,7 +102,8 @@ async function isSelfSigned(certificate: X509Certificate): Promise<boolean> {
 /**
  * Judges a certificate chain: validity at `at` (warning under 30 days), SAN name match (no CN
  * fallback; no SAN fails), key type and size, signature hash, X.509 version and basicConstraints of
- * the end-entity, and a path to a trust anchor.
+ * the end-entity, a path to a trust anchor, and that every CA on that path may issue what is below it
+ * (basicConstraints CA=true, keyUsage keyCertSign, pathLenConstraint).
  */
 export async function evaluateCertificateChain(input: ChainEvaluationInput): Promise<ChainEvaluation> {
   const findings: Finding[] = [];
@@ -193,6 +196,43 @@ export async function evaluateCertificateChain(input: ChainEvaluationInput): Pro
       if (constraints?.ca) {
         push('tls.leaf-is-ca', 'high', 'fail', subject, `終端憑證 ${subject} 的 basicConstraints 為 CA=true。`, `End-entity certificate ${subject} has basicConstraints CA=true.`);
       }
+    }
+  }
+
+  // Issuers on the built path: the chain builder only verifies signatures, so a certificate that is not a
+  // CA (or may not sign certificates, or allows fewer CAs below it) would otherwise pass as an issuer.
+  for (let index = 1; index < built.length; index += 1) {
+    const issuer = built[index];
+    const subject = issuer.subject || '(empty subject)';
+    const isAnchor = input.trustAnchors.some((anchor) => isSameCertificate(anchor, issuer));
+    const constraints = issuer.getExtension(BasicConstraintsExtension);
+    if (!isAnchor) {
+      if (!constraints?.ca) {
+        push(
+          'tls.intermediate-not-ca', 'high', 'fail', subject,
+          `中繼憑證 ${subject} 不是 CA（basicConstraints ${constraints ? 'CA=false' : '未設定'}），不得簽發 ${built[index - 1].subject}。`,
+          `Intermediate certificate ${subject} is not a CA (basicConstraints ${constraints ? 'CA=false' : 'missing'}) and may not issue ${built[index - 1].subject}.`,
+          { basicConstraints: constraints ? 'CA=false' : 'missing' },
+        );
+      }
+      const keyUsage = issuer.getExtension(KeyUsagesExtension);
+      if (keyUsage && (keyUsage.usages & KeyUsageFlags.keyCertSign) === 0) {
+        push(
+          'tls.intermediate-no-keycertsign', 'high', 'fail', subject,
+          `中繼憑證 ${subject} 的 keyUsage 不含 keyCertSign，不得簽發憑證。`,
+          `Intermediate certificate ${subject} has a keyUsage without keyCertSign and may not sign certificates.`,
+        );
+      }
+    }
+    // CA certificates between this one and the end-entity (self-issued ones do not count, RFC 5280 4.2.1.9).
+    const casBelow = built.slice(1, index).filter((certificate) => certificate.subject !== certificate.issuer).length;
+    if (constraints?.ca && constraints.pathLength !== undefined && casBelow > constraints.pathLength) {
+      push(
+        'tls.path-length-exceeded', 'high', 'fail', subject,
+        `${isAnchor ? '根' : '中繼'}憑證 ${subject} 的 pathLenConstraint 為 ${constraints.pathLength}，其下卻有 ${casBelow} 張中繼 CA 憑證。`,
+        `${isAnchor ? 'Root' : 'Intermediate'} certificate ${subject} has pathLenConstraint ${constraints.pathLength} but ${casBelow} intermediate CA certificates below it.`,
+        { pathLength: constraints.pathLength, intermediatesBelow: casBelow },
+      );
     }
   }
 

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckInputError, type CheckResult } from '../types.ts';
 import {
   buildCa,
+  buildIntermediate,
   buildLeaf,
+  KeyUsageFlags,
   buildSelfSigned,
   convertToVersion1,
   generateRsaKeys,
@@ -158,9 +160,7 @@ describe('tls check on PEM files (offline)', () => {
   });
 
   it('builds the chain through an intermediate in the bundle', async () => {
-    const intermediateKeys = await generateRsaKeys();
-    const intermediateCert = await buildLeaf(ca, { subject: 'CN=Anjian Issuing CA', isCa: true, keys: intermediateKeys, dnsNames: [] });
-    const intermediate: Issuer = { certificate: intermediateCert.certificate, keys: intermediateKeys };
+    const intermediate = await buildIntermediate(ca, { subject: 'CN=Anjian Issuing CA' });
     const leaf = await buildLeaf(intermediate, { dnsNames: ['*.example.com.tw'] });
     const bundle = toPem(leaf.certificate.rawData) + 'subject=CN=Anjian Issuing CA\n' + toPem(intermediate.certificate.rawData);
     const good = await tlsCheck.run([{ name: 'bundle.pem', text: bundle }], { caBundle: caPem, hostname: 'www.example.com.tw' });
@@ -168,6 +168,39 @@ describe('tls check on PEM files (offline)', () => {
     expect(good.stats.chainLength).toBe(2);
     const missing = await tlsCheck.run([{ name: 'leaf.pem', text: toPem(leaf.certificate.rawData) }], { caBundle: caPem, hostname: 'a.b.example.com.tw' });
     expect(rules(missing)).toEqual(['tls.hostname-mismatch', 'tls.untrusted-chain']);
+  });
+
+  it.each([
+    ['is not a CA (CA=false)', { isCa: false }, ['tls.intermediate-not-ca']],
+    ['has no basicConstraints', { isCa: null }, ['tls.intermediate-not-ca']],
+    ['lacks keyCertSign in keyUsage', { keyUsage: KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment }, ['tls.intermediate-no-keycertsign']],
+    ['is a CA without keyUsage (accepted)', { keyUsage: null }, []],
+  ] as const)('judges a chain whose intermediate %s', async (_label, options, expected) => {
+    const intermediate = await buildIntermediate(ca, { subject: 'CN=Anjian Bad Issuing CA', ...options });
+    const leaf = await buildLeaf(intermediate, { dnsNames: ['www.example.com.tw'] });
+    const bundle = toPem(leaf.certificate.rawData) + toPem(intermediate.certificate.rawData);
+    const result = await tlsCheck.run([{ name: 'bundle.pem', text: bundle }], { caBundle: caPem, hostname: 'www.example.com.tw' });
+    expect(rules(result)).toEqual(expected);
+    for (const finding of result.findings) {
+      expect(finding.location).toEqual({ file: 'bundle.pem', subject: 'CN=Anjian Bad Issuing CA' });
+    }
+  });
+
+  it('fails a chain longer than an intermediate\'s pathLenConstraint allows', async () => {
+    const upper = await buildIntermediate(ca, { subject: 'CN=Anjian Policy CA', pathLength: 0 });
+    const lower = await buildIntermediate(upper, { subject: 'CN=Anjian Issuing CA 2' });
+    const leaf = await buildLeaf(lower, { dnsNames: ['www.example.com.tw'] });
+    const bundle = [leaf, lower, upper].map((entry) => toPem(entry.certificate.rawData)).join('');
+    const result = await tlsCheck.run([{ name: 'long.pem', text: bundle }], { caBundle: caPem, hostname: 'www.example.com.tw' });
+    expect(rules(result)).toEqual(['tls.path-length-exceeded']);
+    expect(result.findings[0].location.subject).toBe('CN=Anjian Policy CA');
+    expect(result.findings[0].detail).toEqual({ pathLength: 0, intermediatesBelow: 1 });
+    // pathLen 1 allows the same chain.
+    const roomier = await buildIntermediate(ca, { subject: 'CN=Anjian Policy CA', pathLength: 1 });
+    const lower2 = await buildIntermediate(roomier, { subject: 'CN=Anjian Issuing CA 2' });
+    const leaf2 = await buildLeaf(lower2, { dnsNames: ['www.example.com.tw'] });
+    const good = [leaf2, lower2, roomier].map((entry) => toPem(entry.certificate.rawData)).join('');
+    expect(rules(await tlsCheck.run([{ name: 'long.pem', text: good }], { caBundle: caPem, hostname: 'www.example.com.tw' }))).toEqual([]);
   });
 
   it('fails an X.509 v1 end-entity certificate', async () => {
