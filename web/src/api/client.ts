@@ -487,10 +487,15 @@ export interface CheckRunDetail extends CheckRunView {
 
 export const listChecks = (firmId: string) => request<{ checks: CheckSummary[] }>('GET', `${firmPath(firmId)}/checks`);
 
-/** Runs a check on files (multipart: `files…` and `options` as JSON). */
-export async function runCheckOnFiles(firmId: string, check: string, files: File[], options: Record<string, unknown>): Promise<{ run: CheckRunView; result: CheckResult }> {
+/** Runs a check on files (multipart: `files…` and `options` as JSON), or for tls on a live `target` host:port instead. */
+export async function runCheckOnFiles(
+  firmId: string, check: string, files: File[], options: Record<string, unknown>, target?: string,
+): Promise<{ run: CheckRunView; result: CheckResult }> {
   const form = new FormData();
   form.append('options', JSON.stringify(options));
+  if (target !== undefined) {
+    form.append('target', target);
+  }
   for (const file of files) {
     form.append('files', file, file.name);
   }

@@ -251,7 +251,7 @@ export const en: Strings<typeof zhTW> = {
     campaign: 'Self-inspection', noCampaign: 'Not created', createCampaign: 'Create self-inspection', openCampaign: 'Open',
   },
   checkOptions: {
-    title: 'Check options', hostname: 'Host name (the certificate must match)', level: 'Security test level', fTested: 'F-class tests done', reviewDate: 'Last rule review date',
+    title: 'Check options', hostname: 'Host name (the certificate must match)', liveTarget: 'or check live (host:port)', levelFromProfile: 'From the firm profile', level: 'Security test level', fTested: 'F-class tests done', reviewDate: 'Last rule review date',
     extra: 'Other options (one key=value per line)', extraHint: 'e.g. warningDays=90 for EOL; from=2025-01-01 or activities=… (comma-separated) for cadence', extraLine: 'Line {{line}} must be key=value',
   },
   schedules: {

@@ -249,7 +249,7 @@ export const zhTW = {
     campaign: '自行查核', noCampaign: '尚未建立', createCampaign: '建立自行查核', openCampaign: '開啟',
   },
   checkOptions: {
-    title: '檢查選項', hostname: '主機名稱（憑證須符合）', level: '資安檢測等級', fTested: '已執行 F 類檢測', reviewDate: '最近一次規則檢視日期',
+    title: '檢查選項', hostname: '主機名稱（憑證須符合）', liveTarget: '或即時檢查（host:port）', levelFromProfile: '依公司基本資料', level: '資安檢測等級', fTested: '已執行 F 類檢測', reviewDate: '最近一次規則檢視日期',
     extra: '其他選項（每行一個 key=value）', extraHint: '例如 EOL 檢查的 warningDays=90；cadence 檢查的 from=2025-01-01 或 activities=（以逗號分隔）', extraLine: '第 {{line}} 行須為 key=value',
   },
   schedules: {

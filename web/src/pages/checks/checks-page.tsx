@@ -236,9 +236,13 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
   const [withF, setWithF] = useState(false);
   const [reviewedAt, setReviewedAt] = useState('');
   const [extraText, setExtraText] = useState('');
+  const [liveTarget, setLiveTarget] = useState('');
   const extra = parseExtraOptions(extraText);
   const run = useMutation({
-    mutationFn: () => runCheckOnFiles(firmId, check.name, files, buildRunOptions(check.name, { format, at, hostname, level, withF, reviewedAt }, extra.options)),
+    mutationFn: () => runCheckOnFiles(
+      firmId, check.name, files, buildRunOptions(check.name, { format, at, hostname, level, withF, reviewedAt }, extra.options),
+      check.isLiveTarget && files.length === 0 && liveTarget.trim() ? liveTarget.trim() : undefined,
+    ),
     onSuccess: async (result) => {
       setFiles([]);
       await queryClient.invalidateQueries({ queryKey: ['checks', firmId, 'runs'] });
@@ -290,6 +294,19 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
           <Typography.Text>{t('checks.at')}</Typography.Text>
           <Input type="date" style={{ width: 160 }} value={at} onChange={(event) => setAt(event.target.value)} data-testid="check-at" />
         </Space>
+        {check.isLiveTarget ? (
+          <Space>
+            <Typography.Text>{t('checkOptions.liveTarget')}</Typography.Text>
+            <Input
+              style={{ width: 220 }}
+              value={liveTarget}
+              disabled={files.length > 0}
+              onChange={(event) => setLiveTarget(event.target.value)}
+              placeholder="www.example.com:443"
+              data-testid="check-live-target"
+            />
+          </Space>
+        ) : null}
         {check.name === 'tls' ? (
           <Space>
             <Typography.Text>{t('checkOptions.hostname')}</Typography.Text>
@@ -300,8 +317,9 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
           <Space>
             <Typography.Text>{t('checkOptions.level')}</Typography.Text>
             <Select
-              style={{ width: 90 }}
-              placeholder="L1–L3"
+              style={{ width: 170 }}
+              allowClear
+              placeholder={t('checkOptions.levelFromProfile')}
               value={level}
               onChange={setLevel}
               options={(['L1', 'L2', 'L3'] as const).map((each) => ({ value: each, label: each }))}
@@ -345,7 +363,7 @@ function RunForm({ firmId, check, onRun }: { firmId: string; check: CheckSummary
         <Button
           type="primary"
           icon={<PlayCircleOutlined />}
-          disabled={files.length === 0 || extra.badLines.length > 0 || (check.name === 'app-report' && !level)}
+          disabled={(files.length === 0 && !(check.isLiveTarget && liveTarget.trim())) || extra.badLines.length > 0}
           loading={run.isPending}
           onClick={() => run.mutate()}
           data-testid="check-run-submit"
