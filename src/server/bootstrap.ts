@@ -53,7 +53,8 @@ export async function bootstrap(db: Database, options: { adminEmail?: string; se
     const firmId = randomUUID();
     await tx.query('INSERT INTO firms (id, name, registration_number) VALUES ($1, $2, $3)', [firmId, DEMO_PROFILE.name, DEMO_PROFILE.registrationNumber]);
     await tx.query('INSERT INTO firm_settings (firm_id) VALUES ($1)', [firmId]);
-    await tx.query('INSERT INTO firm_profiles (firm_id, revision, profile) VALUES ($1, 1, $2)', [firmId, JSON.stringify(DEMO_PROFILE)]);
+    // The demo firm's facts hold since 2020, so its past calendar and applicability read as answered.
+    await tx.query("INSERT INTO firm_profiles (firm_id, revision, profile, valid_from) VALUES ($1, 1, $2, '2020-01-01T00:00:00+08:00')", [firmId, JSON.stringify(DEMO_PROFILE)]);
     await appendAuditEvent(tx, context, { firmId, entity: 'firm', entityId: firmId, action: 'firm.created', after: { name: DEMO_PROFILE.name, demo: true } });
     const demoUsers: BootstrapResult['demoUsers'] = [];
     const people: [string, string, Role][] = [

@@ -104,6 +104,12 @@ describe('firm profile in the web app', () => {
 
     await page.fill('[data-testid=profile-tierOverride-reason]', '證交所 115 年 3 月 1 日函核定為第 1 級');
     await expect.poll(() => page.locator('[data-testid=profile-classification] [data-testid=classification-tier]').innerText()).toContain('公司覆寫');
+    // A revision cannot be dated before the one it follows: the server's reason is shown, nothing is saved.
+    await page.fill('input[type=date][aria-label="生效日"]', '2020-01-01');
+    await page.click('[data-testid=profile-save]');
+    await expect.poll(() => page.locator('[data-testid=profile-save-error]').innerText()).toContain('早於前一版本');
+    expect(await page.locator('[data-testid=profile-revision]').innerText()).toContain('第 1 版');
+    await page.fill('input[type=date][aria-label="生效日"]', '');
     await page.click('[data-testid=profile-save]');
     await expect.poll(() => page.locator('[data-testid=profile-revision]').innerText()).toContain('第 2 版');
     await page.waitForSelector('[data-testid=profile-history] tbody tr:nth-child(2)');

@@ -225,3 +225,34 @@ describe('calendar', () => {
     expect(appEvent.description).toContain('mobileApps');
   });
 });
+
+describe('profile revisions with an effective date', () => {
+  it('records since when a profile holds, keeps the history in order and refuses future or out-of-order dates', async () => {
+    const { signInWithMfa } = await import('../support/harness.ts');
+    const firm = await buildFirm(runtime.db, '回溯證券');
+    const ciso = await signInWithMfa(app, await buildUser(runtime.db, { memberships: [{ firmId: firm, role: 'ciso' }] }));
+    const put = (profile: object, validFrom?: string) => app.inject({
+      method: 'PUT', url: `/api/v1/firms/${firm}/profile${validFrom ? `?validFrom=${validFrom}` : ''}`, headers: ciso.headers, payload: profile,
+    });
+    const get = async (url: string) => (await app.inject({ method: 'GET', url: `/api/v1/firms/${firm}${url}`, headers: ciso.headers })).json();
+
+    const first = await put(voiceOnly, '2020-01-01');
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().validFrom).toBe('2019-12-31T16:00:00.000Z'); // 2020-01-01 00:00 in Taipei
+    expect((await get('/profile?at=2021-06-30')).revision).toBe(1);
+    const before = await get('/applicability?date=2021-06-30');
+    expect(before.isProfileMissing).toBeFalsy();
+
+    const tooEarly = await put(onlineBroker, '2019-05-01');
+    expect(tooEarly.statusCode).toBe(400);
+    expect(tooEarly.json().error.issues[0].where).toBe('validFrom');
+    const future = await put(onlineBroker, `${new Date().getUTCFullYear() + 2}-01-01`);
+    expect(future.statusCode).toBe(400);
+    expect(future.json().error.issues[0].where).toBe('validFrom');
+    expect((await get('/profile/history')).revisions).toHaveLength(1);
+
+    expect((await put(onlineBroker, '2024-07-01')).statusCode).toBe(200);
+    expect((await get('/profile?at=2024-06-30')).profile.name).toBe(voiceOnly.name);
+    expect((await get('/profile?at=2024-07-02')).profile.name).toBe(onlineBroker.name);
+  });
+});

@@ -4,7 +4,7 @@
  * as it was then.
  */
 import type { Queryable } from '../db/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, validation } from '../errors.ts';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { RequestContext } from '../context.ts';
 import { validateFirmProfile, type FirmProfile } from '../../domain/firms/profile.ts';
@@ -48,7 +48,8 @@ export async function getProfile(tx: Queryable, firmId: string, at?: string): Pr
 }
 
 function endOfDay(day: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T23:59:59.999Z` : day;
+  // Days are Taiwan days (UTC+8, no daylight saving), as everywhere in the calendar.
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T23:59:59.999+08:00` : day;
 }
 
 export async function requireProfile(tx: Queryable, firmId: string, at?: string): Promise<StoredProfile> {
@@ -69,19 +70,48 @@ export async function listProfileRevisions(tx: Queryable, firmId: string): Promi
   return rows.rows.map((row) => ({ revision: row.revision, profile: row.profile, validFrom: new Date(row.valid_from).toISOString() }));
 }
 
-export async function saveProfile(tx: Queryable, context: RequestContext, firmId: string, input: unknown): Promise<StoredProfile & { classification: FirmClassification }> {
+/**
+ * When a new revision starts to hold: now, or the start (Taipei midnight) of `validFrom` — the day the
+ * facts it records became true (a firm entering its profile for the first time says since when). Never
+ * in the future, and never before the previous revision (the history stays in order); a revision dated
+ * the same day as the previous one starts with it and, being later, wins.
+ */
+function revisionStart(validFrom: string | undefined, before: StoredProfile | null, now: Date): Date | null {
+  if (validFrom === undefined) return null;
+  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  if (validFrom > today) {
+    throw validation([{ where: 'validFrom', message: `不可晚於今日 ${today} / must not be after today` }], `生效日 ${validFrom} 不可晚於今日`);
+  }
+  const start = new Date(`${validFrom}T00:00:00+08:00`);
+  if (before && start.getTime() < new Date(before.validFrom).getTime()) {
+    const previousDay = new Date(new Date(before.validFrom).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    if (previousDay !== validFrom) {
+      throw validation(
+        [{ where: 'validFrom', message: `不可早於前一版本（第 ${before.revision} 版）的生效日 ${previousDay} / must not be before revision ${before.revision} (${previousDay})` }],
+        `生效日 ${validFrom} 早於前一版本的生效日 ${previousDay}`,
+      );
+    }
+    return new Date(before.validFrom);
+  }
+  return start;
+}
+
+export async function saveProfile(
+  tx: Queryable, context: RequestContext, firmId: string, input: unknown, options: { validFrom?: string; now?: Date } = {},
+): Promise<StoredProfile & { classification: FirmClassification }> {
   const profile = parseProfile(input);
   const before = await getProfile(tx, firmId);
   const revision = (before?.revision ?? 0) + 1;
+  const start = revisionStart(options.validFrom, before, options.now ?? new Date());
   const inserted = await tx.query<{ valid_from: Date }>(
-    'INSERT INTO firm_profiles (firm_id, revision, profile, created_by) VALUES ($1, $2, $3, $4) RETURNING valid_from',
-    [firmId, revision, JSON.stringify(profile), context.actor.userId],
+    'INSERT INTO firm_profiles (firm_id, revision, profile, created_by, valid_from) VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now())) RETURNING valid_from',
+    [firmId, revision, JSON.stringify(profile), context.actor.userId, start?.toISOString() ?? null],
   );
   await tx.query('UPDATE firms SET name = $2 WHERE id = $1', [firmId, profile.name]);
   await appendAuditEvent(tx, context, {
     firmId, entity: 'firm_profile', entityId: `${firmId}#${revision}`, action: 'profile.saved',
     before: before?.profile, after: profile,
-    detail: profile.tierOverride ? { tierOverride: profile.tierOverride } : {},
+    detail: { ...(profile.tierOverride ? { tierOverride: profile.tierOverride } : {}), ...(start ? { validFrom: options.validFrom } : {}) },
   });
   return { revision, profile, validFrom: new Date(inserted.rows[0].valid_from).toISOString(), classification: classifyFirm(profile) };
 }

@@ -28,10 +28,15 @@ export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<vo
   });
 
   app.put('/api/v1/firms/:firmId/profile', {
-    schema: { tags: ['profile'], summary: '儲存公司基本資料（新版本）', params, body: z.record(z.string(), z.unknown()) },
+    schema: {
+      tags: ['profile'], summary: '儲存公司基本資料（新版本；validFrom 為其內容開始成立之日，預設為現在）', params,
+      querystring: z.object({ validFrom: isoDay.optional() }),
+      body: z.record(z.string(), z.unknown()),
+    },
   }, async (request) => {
     const firmId = firmScope(request, 'profile:update');
-    return inTenantTransaction(deps.db, [firmId], (tx) => saveProfile(tx, requestContext(request), firmId, request.body));
+    return inTenantTransaction(deps.db, [firmId], (tx) =>
+      saveProfile(tx, requestContext(request), firmId, request.body, { validFrom: request.query.validFrom, now: deps.now?.() }));
   });
 
   app.get('/api/v1/firms/:firmId/profile/history', { schema: { tags: ['profile'], summary: '基本資料歷次版本', params } }, async (request) => {

@@ -438,8 +438,8 @@ export const getFirmProfile = (firmId: string) =>
   );
 
 /** Saves the profile as a new revision; a VALIDATION error names each field in `issues[].where`. */
-export const saveFirmProfile = (firmId: string, profile: FirmProfile) =>
-  request<ProfileRevision & { classification: FirmClassification }>('PUT', `${firmPath(firmId)}/profile`, { body: profile });
+export const saveFirmProfile = (firmId: string, profile: FirmProfile, validFrom?: string) =>
+  request<ProfileRevision & { classification: FirmClassification }>('PUT', `${firmPath(firmId)}/profile`, { body: profile, query: validFrom ? { validFrom } : {} });
 
 export const listProfileHistory = (firmId: string) => request<{ revisions: ProfileRevision[] }>('GET', `${firmPath(firmId)}/profile/history`);
 

@@ -5,7 +5,7 @@
  * history lists what each revision changed.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App as AntApp, Button, Card, Col, Empty, Flex, Form, List, Row, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Col, Empty, Flex, Form, Input, List, Row, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -113,6 +113,8 @@ export default function ProfilePage() {
   const savedProfile = useMemo<FirmProfile>(() => stored.data?.profile ?? { name: firm!.name }, [stored.data, firm]);
   const [draft, setDraft] = useState<FirmProfile>(savedProfile);
   const [saveError, setSaveError] = useState<unknown>(null);
+  // Since when the saved facts hold (YYYY-MM-DD); empty means from now.
+  const [validFrom, setValidFrom] = useState('');
 
   // Load the saved profile into the form (again after a save or a firm switch).
   useEffect(() => {
@@ -126,9 +128,10 @@ export default function ProfilePage() {
   const isDirty = stableJson(draft) !== stableJson(toProfile(toFormValues(savedProfile)));
 
   const save = useMutation({
-    mutationFn: () => saveFirmProfile(firmId, toProfile(form.getFieldsValue(true))),
+    mutationFn: () => saveFirmProfile(firmId, toProfile(form.getFieldsValue(true)), validFrom || undefined),
     onMutate: () => setSaveError(null),
     onSuccess: async (saved) => {
+      setValidFrom('');
       void message.success(t('profile.saved', { revision: saved.revision }));
       await Promise.all(['profile', 'applicability', 'calendar', 'dashboard'].map((area) => queryClient.invalidateQueries({ queryKey: [area, firmId] })));
     },
@@ -162,6 +165,10 @@ export default function ProfilePage() {
                 <Button disabled={!isDirty || save.isPending} onClick={() => { form.resetFields(); form.setFieldsValue(toFormValues(savedProfile)); setDraft(toProfile(form.getFieldsValue(true))); setSaveError(null); }}>
                   {t('profile.discard')}
                 </Button>
+                <Tooltip title={t('profile.validFromHint')}>
+                  <Input type="date" style={{ width: 170 }} value={validFrom} onChange={(event) => setValidFrom(event.target.value)}
+                    aria-label={t('profile.validFrom')} prefix={t('profile.validFrom')} data-testid="profile-valid-from" />
+                </Tooltip>
                 <Button type="primary" loading={save.isPending} disabled={!isDirty} onClick={() => save.mutate()} data-testid="profile-save">{t('common.save')}</Button>
               </>
             ) : null}
