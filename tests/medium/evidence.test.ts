@@ -110,6 +110,24 @@ describe('uploads are sniffed by content', () => {
     expect(refused.statusCode).toBe(415);
   });
 
+  it('accepts a Big5 CSV saved by Excel on zh-TW Windows, serves it with its charset, and refuses an .msi installer', async () => {
+    // 帳號,姓名 / admin,管理員 in Big5.
+    const big5 = Buffer.from([0xb1, 0x62, 0xb8, 0xb9, 0x2c, 0xa9, 0x6d, 0xa6, 0x57, 0x0d, 0x0a, 0x61, 0x64, 0x6d, 0x69, 0x6e, 0x2c, 0xba, 0xde, 0xb2, 0x7a, 0xad, 0xfb, 0x0d, 0x0a]);
+    const csv = await upload('帳號清單.csv', big5, { title: 'Big5 帳號清單', collectedOn: '2024-03-01' });
+    expect(csv.statusCode, csv.body).toBe(201);
+    expect(csv.json().versions[0].mime).toBe('text/csv; charset=big5');
+    const download = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/evidence/${csv.json().id}/download`, headers: uploader.headers });
+    expect(download.statusCode).toBe(200);
+    expect(new TextDecoder(String(download.headers['content-type']).includes('big5') ? 'big5' : 'utf-8').decode(download.rawPayload)).toContain('管理員');
+
+    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]);
+    const installer = await upload('setup.msi', ole, { title: '安裝程式', collectedOn: '2024-03-01' });
+    expect(installer.statusCode).toBe(415);
+    expect(installer.json().error.message).toContain('setup.msi');
+    const message = await upload('主管機關來函.msg', ole, { title: '來函', collectedOn: '2024-03-01' });
+    expect(message.statusCode, message.body).toBe(201);
+  });
+
   it('refuses a file over the size limit with 413', async () => {
     const response = await upload('big.txt', Buffer.alloc(MAX_UPLOAD + 10, 'a'), { title: '過大', collectedOn: '2024-03-01' });
     expect(response.statusCode).toBe(413);
@@ -198,5 +216,96 @@ describe('crash between blob write and row insert', () => {
     const response = await upload('refused.txt', content, { title: '條文錯誤', collectedOn: '2024-06-01', itemIds: ['CSIM:99.99'] });
     expect(response.statusCode).toBe(400);
     expect(storedBlobs()).not.toContain(sha256(content));
+  });
+});
+
+describe('a failed upload and a concurrent upload of the same content', () => {
+  type Answer = { statusCode: number; body: string };
+  /**
+   * Runs two uploads of the same content so that both have stored the file before either writes its
+   * rows; then the one named by `waiting` waits until the other has answered before going on.
+   */
+  async function interleave(first: () => Promise<Answer>, second: () => Promise<Answer>, waiting: 'first' | 'second') {
+    const blobs = runtime.blobs;
+    const put = blobs.put.bind(blobs);
+    let calls = 0;
+    let firstStored!: () => void;
+    const firstHasStored = new Promise<void>((resolve) => { firstStored = resolve; });
+    let secondStored!: () => void;
+    const secondHasStored = new Promise<void>((resolve) => { secondStored = resolve; });
+    let firstAnswered!: Promise<Answer>;
+    let secondAnswered!: Promise<Answer>;
+    blobs.put = async (source, maxBytes) => {
+      calls += 1;
+      const call = calls;
+      const stored = await put(source, maxBytes);
+      if (call === 1) {
+        firstStored();
+        await secondHasStored;
+        if (waiting === 'first') await secondAnswered;
+      } else {
+        secondStored();
+        if (waiting === 'second') await firstAnswered;
+      }
+      return stored;
+    };
+    try {
+      firstAnswered = first();
+      // The second upload starts once the first has stored its file, so the order of the puts is fixed.
+      await firstHasStored;
+      secondAnswered = second();
+      return { first: await firstAnswered, second: await secondAnswered };
+    } finally {
+      blobs.put = put;
+    }
+  }
+
+  it('keeps the file a concurrent upload stored after the failed one wrote it', async () => {
+    const content = Buffer.from('firewall rules export, uploaded twice at once (a)\n');
+    const { first, second } = await interleave(
+      () => upload('rules.txt', content, { title: '條文錯誤', collectedOn: '2024-06-01', itemIds: ['CSIM:99.99'] }),
+      () => upload('rules.txt', content, { title: '防火牆規則', collectedOn: '2024-06-01' }),
+      'second',
+    );
+    expect(first.statusCode).toBe(400);
+    expect(second.statusCode, second.body).toBe(201);
+    const kept = JSON.parse(second.body);
+    const download = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/evidence/${kept.id}/download`, headers: uploader.headers });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(content)).toBe(true);
+  });
+
+  it('keeps the file when the failed upload found it already stored by a concurrent one', async () => {
+    const content = Buffer.from('firewall rules export, uploaded twice at once (b)\n');
+    const { first, second } = await interleave(
+      () => upload('rules.txt', content, { title: '防火牆規則', collectedOn: '2024-06-01' }),
+      () => upload('rules.txt', content, { title: '條文錯誤', collectedOn: '2024-06-01', itemIds: ['CSIM:99.99'] }),
+      'first',
+    );
+    expect(second.statusCode).toBe(400);
+    expect(first.statusCode, first.body).toBe(201);
+    const kept = JSON.parse(first.body);
+    const download = await app.inject({ method: 'GET', url: `/api/v1/firms/${firmId}/evidence/${kept.id}/download`, headers: uploader.headers });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(content)).toBe(true);
+  });
+
+  it('the orphan sweep spares a blob that an upload touched after the sweep listed it', async () => {
+    const content = Buffer.from('orphan that is uploaded again during the sweep\n');
+    const orphan = await runtime.blobs.put(Readable.from([content]), MAX_UPLOAD);
+    const blobs = runtime.blobs;
+    const remove = blobs.remove.bind(blobs);
+    blobs.remove = async (sha, storedAt) => {
+      // An upload of the same content arrives between the sweep's listing and its removal.
+      if (sha === orphan.sha256) await blobs.put(Readable.from([content]), MAX_UPLOAD);
+      return remove(sha, storedAt);
+    };
+    try {
+      const report = await sweepOrphanBlobs(runtime, { graceMs: 0, now: new Date(Date.now() + 60_000) });
+      expect(report.removedFiles).not.toContain(orphan.sha256);
+    } finally {
+      blobs.remove = remove;
+    }
+    expect(storedBlobs()).toContain(orphan.sha256);
   });
 });

@@ -15,6 +15,13 @@ export interface StoredBlob {
   size: number;
   /** The first bytes, for type sniffing. */
   head: Uint8Array;
+  /** True when this put wrote the file; false when the same content was already stored. */
+  created: boolean;
+  /**
+   * The blob's write time as this put left it (written, or touched when already stored). A later
+   * put of the same content moves it forward, which `remove` uses to spare a blob another upload holds.
+   */
+  storedAt: Date;
 }
 
 export interface BlobStore {
@@ -22,8 +29,12 @@ export interface BlobStore {
   put(source: Readable, maxBytes: number): Promise<StoredBlob>;
   get(sha256: string): Readable;
   has(sha256: string): Promise<boolean>;
-  /** Removes a blob no row refers to any more (used to clean up after a failed transaction). */
-  remove(sha256: string): Promise<void>;
+  /**
+   * Removes a blob no row refers to any more (used to clean up after a failed transaction, and by
+   * the orphan sweep). With `storedAt`, a blob written or touched after it is kept: an upload of the
+   * same content is in flight and about to refer to it. Returns whether the blob was removed.
+   */
+  remove(sha256: string, storedAt?: Date): Promise<boolean>;
   /** Every stored blob with its write time, for the orphan sweep. */
   list(): AsyncIterable<{ sha256: string; storedAt: Date }>;
   /** Removes temporary files of uploads that never finished (a process killed mid-write). */
@@ -86,16 +97,21 @@ export class LocalBlobStore implements BlobStore {
     }
     const sha256 = hash.digest('hex');
     const target = this.pathOf(sha256);
+    let created = false;
+    let storedAt: Date;
     if (existsSync(target)) {
       rmSync(temp, { force: true });
-      // Touch it: the orphan sweep spares recent blobs, and this one is about to gain a row.
-      const now = new Date();
-      utimesSync(target, now, now);
+      // Touch it: the orphan sweep spares recent blobs, and this one is about to gain a row. The
+      // time strictly increases, so an upload that failed can tell someone else put it since.
+      storedAt = new Date(Math.max(Date.now(), Math.floor(statSync(target).mtimeMs) + 1));
+      utimesSync(target, storedAt, storedAt);
     } else {
       mkdirSync(join(this.dir, sha256.slice(0, 2)), { recursive: true });
       renameSync(temp, target);
+      created = true;
+      storedAt = new Date(Math.floor(statSync(target).mtimeMs));
     }
-    return { sha256, size, head: new Uint8Array(Buffer.concat(headChunks)) };
+    return { sha256, size, head: new Uint8Array(Buffer.concat(headChunks)), created, storedAt };
   }
   get(sha256: string): Readable {
     return createReadStream(this.pathOf(sha256));
@@ -103,15 +119,19 @@ export class LocalBlobStore implements BlobStore {
   async has(sha256: string): Promise<boolean> {
     return existsSync(this.pathOf(sha256)) && statSync(this.pathOf(sha256)).isFile();
   }
-  async remove(sha256: string): Promise<void> {
-    rmSync(this.pathOf(sha256), { force: true });
+  async remove(sha256: string, storedAt?: Date): Promise<boolean> {
+    const path = this.pathOf(sha256);
+    if (!existsSync(path)) return false;
+    if (storedAt && Math.floor(statSync(path).mtimeMs) > storedAt.getTime()) return false;
+    rmSync(path, { force: true });
+    return true;
   }
   async *list(): AsyncIterable<{ sha256: string; storedAt: Date }> {
     for (const prefix of readdirSync(this.dir)) {
       if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
       for (const name of readdirSync(join(this.dir, prefix))) {
         if (!/^[0-9a-f]{64}$/.test(name)) continue;
-        yield { sha256: name, storedAt: statSync(join(this.dir, prefix, name)).mtime };
+        yield { sha256: name, storedAt: new Date(Math.floor(statSync(join(this.dir, prefix, name)).mtimeMs)) };
       }
     }
   }

@@ -17,7 +17,7 @@ import { inTenantTransaction, systemContext, type RequestContext } from '../cont
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import { authorize } from '../auth/policy.ts';
 import { AppError, notFound, validation } from '../errors.ts';
-import { BlobTooLargeError, type BlobStore } from './blob-store.ts';
+import { BlobTooLargeError, type BlobStore, type StoredBlob } from './blob-store.ts';
 import { sniffFileType } from './sniff-file-type.ts';
 import { addYears, todayInTaipei, toIsoTime } from './evidence-values.ts';
 import { classifyEvidenceValidity, findEditBlock, type AssessmentResult, type CampaignStatus, type ReviewState } from '../../domain/assessments/campaign-rules.ts';
@@ -179,7 +179,7 @@ async function checkMember(tx: Queryable, firmId: string, userId: string | null 
 }
 
 /** Streams the file into the blob store and sniffs it; removes a new blob that is refused. */
-async function storeUpload(deps: EvidenceDeps, file: UploadedFile): Promise<{ sha256: string; size: number; mime: string }> {
+async function storeUpload(deps: EvidenceDeps, file: UploadedFile): Promise<StoredUpload> {
   const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `檔案超過上限 ${Math.round(deps.maxUploadBytes / 1048576)} MB：${file.fileName}`, {
     messageEn: `file too large (limit ${deps.maxUploadBytes} bytes): ${file.fileName}`,
   });
@@ -191,30 +191,42 @@ async function storeUpload(deps: EvidenceDeps, file: UploadedFile): Promise<{ sh
     throw error;
   }
   if (file.isTruncated?.()) {
-    await removeBlobIfUnreferenced(deps, stored.sha256);
+    await removeBlobIfUnreferenced(deps, stored);
     throw tooLarge();
   }
   const sniffed = await sniffFileType(stored.head, file.fileName, stored.size);
   if (!sniffed.ok) {
-    await removeBlobIfUnreferenced(deps, stored.sha256);
+    await removeBlobIfUnreferenced(deps, stored);
     throw new AppError('UNSUPPORTED_MEDIA', sniffed.message, { messageEn: sniffed.messageEn, detected: sniffed.detected, issues: [{ where: 'file', message: sniffed.messageEn }] });
   }
-  return { sha256: stored.sha256, size: stored.size, mime: sniffed.type.mime };
+  return { sha256: stored.sha256, size: stored.size, mime: sniffed.type.mime, created: stored.created, storedAt: stored.storedAt };
 }
 
-/** Removes a blob (file and row) when no evidence version refers to it. */
-async function removeBlobIfUnreferenced(deps: EvidenceDeps, sha256: string): Promise<boolean> {
-  const removed = await inTenantTransaction(deps.db, '*', async (tx) => {
+type StoredUpload = Pick<StoredBlob, 'sha256' | 'size' | 'created' | 'storedAt'> & { mime: string };
+
+/**
+ * Cleans up after an upload that failed: removes its blob (file and row) when no evidence version
+ * refers to it. Safe against a concurrent upload of the same content:
+ * - a blob this upload did not write (the content was already stored) is left alone: its writer, or
+ *   a row, holds it; if nothing does, the orphan sweep removes it after the grace period;
+ * - the row is locked and the references are read after the lock (another transaction inserting the
+ *   same blob row commits first), and
+ * - the file is removed only if no other put touched it since this one (`storedAt`).
+ */
+async function removeBlobIfUnreferenced(deps: EvidenceDeps, stored: Pick<StoredUpload, 'sha256' | 'created' | 'storedAt'>): Promise<boolean> {
+  if (!stored.created) return false;
+  const { sha256 } = stored;
+  const unreferenced = await inTenantTransaction(deps.db, '*', async (tx) => {
+    await tx.query('SELECT 1 FROM blobs WHERE sha256 = $1 FOR UPDATE', [sha256]);
     const used = await tx.query('SELECT 1 FROM evidence_versions WHERE sha256 = $1 LIMIT 1', [sha256]);
     if (used.rows.length > 0) return false;
     await tx.query('DELETE FROM blobs WHERE sha256 = $1', [sha256]);
     return true;
   });
-  if (removed) await deps.blobs.remove(sha256);
-  return removed;
+  return unreferenced && (await deps.blobs.remove(sha256, stored.storedAt));
 }
 
-async function insertVersion(tx: Queryable, context: RequestContext, firmId: string, evidenceId: string, version: number, file: UploadedFile, blob: { sha256: string; size: number; mime: string }): Promise<void> {
+async function insertVersion(tx: Queryable, context: RequestContext, firmId: string, evidenceId: string, version: number, file: UploadedFile, blob: StoredUpload): Promise<void> {
   await tx.query('INSERT INTO blobs (sha256, size, mime) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING', [blob.sha256, blob.size, blob.mime]);
   await tx.query(
     `INSERT INTO evidence_versions (evidence_id, firm_id, version, sha256, file_name, mime, size, uploaded_by)
@@ -301,7 +313,7 @@ export async function addEvidence(
       return (await loadEvidenceViews(tx, [await findEvidenceRow(tx, input.firmId, id)], todayInTaipei()))[0];
     });
   } catch (error) {
-    await removeBlobIfUnreferenced(deps, blob.sha256);
+    await removeBlobIfUnreferenced(deps, blob);
     throw error;
   }
 }
@@ -337,7 +349,7 @@ export async function addEvidenceVersion(
       return (await loadEvidenceViews(tx, [row], todayInTaipei()))[0];
     });
   } catch (error) {
-    await removeBlobIfUnreferenced(deps, blob.sha256);
+    await removeBlobIfUnreferenced(deps, blob);
     throw error;
   }
 }
@@ -514,8 +526,12 @@ export async function sweepOrphanBlobs(
   const cutoff = new Date(now.getTime() - (options.graceMs ?? 60 * 60 * 1000));
   const removedTemp = await deps.blobs.removeStaleTemp(cutoff);
   const candidates: string[] = [];
+  const storedAt = new Map<string, Date>();
   for await (const blob of deps.blobs.list()) {
-    if (blob.storedAt < cutoff) candidates.push(blob.sha256);
+    if (blob.storedAt < cutoff) {
+      candidates.push(blob.sha256);
+      storedAt.set(blob.sha256, blob.storedAt);
+    }
   }
   const removedFiles: string[] = [];
   let removedRows = 0;
@@ -541,8 +557,10 @@ export async function sweepOrphanBlobs(
       });
     }
   });
+  // A blob touched since it was listed is being uploaded again (about to gain a row): it is kept.
+  const removed: string[] = [];
   for (const sha256 of removedFiles) {
-    await deps.blobs.remove(sha256);
+    if (await deps.blobs.remove(sha256, storedAt.get(sha256) ?? cutoff)) removed.push(sha256);
   }
-  return { removedFiles, removedRows, removedTemp };
+  return { removedFiles: removed, removedRows, removedTemp };
 }
