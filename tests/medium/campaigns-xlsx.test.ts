@@ -140,3 +140,58 @@ describe('checklist sheet', () => {
     expect(after[6].result).toBeNull();
   });
 });
+
+describe('a sheet whose columns were moved', () => {
+  /** Rewrites the checklist sheet with its columns in reverse order (A…K becomes K…A). */
+  function reverseColumns(sheet: ExcelJS.Worksheet): void {
+    const width = 11;
+    for (let row = 1; row <= sheet.rowCount; row += 1) {
+      const values = Array.from({ length: width }, (_, index) => sheet.getCell(row, index + 1).value);
+      values.reverse().forEach((value, index) => {
+        const cell = sheet.getCell(row, index + 1);
+        cell.dataValidation = undefined as never;
+        cell.value = value;
+      });
+    }
+  }
+
+  it('names the letter and header each problem has in the uploaded sheet', async () => {
+    const items = await listItems();
+    const workbook = await exportSheet();
+    const sheet = workbook.worksheets[0];
+    const badResult = rowOf(sheet, items[7].itemId);
+    const noJustification = rowOf(sheet, items[8].itemId);
+    reverseColumns(sheet);
+    // Result was D and is now H; justification E → G; item id A → K.
+    expect(sheet.getCell(1, 8).value).toBe('評核結果 Result');
+    sheet.getCell(badResult, 8).value = '大致符合';
+    sheet.getCell(noJustification, 8).value = 'not_applicable';
+    const unknown = sheet.rowCount + 1;
+    sheet.getCell(unknown, 11).value = 'CSIM:99.9';
+    sheet.getCell(unknown, 8).value = '符合';
+
+    const response = await importSheet(workbook);
+    expect(response.statusCode, response.body).toBe(400);
+    const issues = response.json().error.issues as { row: number; column: string; header: string }[];
+    expect(issues.map((issue) => [issue.row, issue.column, issue.header])).toEqual([
+      [badResult, 'H', '評核結果 Result'],
+      [noJustification, 'G', '不適用理由 Justification'],
+      [unknown, 'K', '項目編號 Item'],
+    ]);
+    expect(response.json().error.message).toContain(`第 ${badResult} 列 H 欄（評核結果 Result）`);
+    expect((await listItems())[8].result).toBeNull();
+  });
+
+  it('still answers 409 naming the moved revision column when only the revision is stale', async () => {
+    const items = await listItems();
+    const workbook = await exportSheet();
+    const sheet = workbook.worksheets[0];
+    const target = rowOf(sheet, items[9].itemId);
+    reverseColumns(sheet);
+    sheet.getCell(target, 8).value = '符合';
+    sheet.getCell(target, 1).value = items[9].revision + 5;
+    const response = await importSheet(workbook);
+    expect(response.statusCode, response.body).toBe(409);
+    expect(response.json().error.issues[0]).toMatchObject({ row: target, column: 'A', header: '版本 Revision' });
+  });
+});

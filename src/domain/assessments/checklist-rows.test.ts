@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseResultCell, validateChecklistRows, type CurrentItem } from './checklist-rows.ts';
+import { letterOfColumn, parseResultCell, validateChecklistRows, type CurrentItem } from './checklist-rows.ts';
 
 const current = new Map<string, CurrentItem>([
   ['CSIM:1.1', { id: 'CSIM:1.1', revision: 3, result: null, justification: null, notes: null, reviewState: 'pending', assessorId: null }],
@@ -25,6 +25,18 @@ describe('validateChecklistRows', () => {
     ], current, 'in_review');
     expect(issues.map((issue) => [issue.row, issue.column])).toEqual([[2, 'K'], [3, 'D'], [4, 'A'], [5, 'A']]);
     expect(updates).toEqual([]);
+  });
+
+  it('names the letter and header a moved column has in the uploaded sheet', () => {
+    const { issues } = validateChecklistRows([
+      { row: 2, cells: { id: 'CSIM:1.1', result: '大致符合', revision: '3' } },
+    ], current, 'in_review', { result: { letter: 'AB', header: '評核結果 Result' } });
+    expect(issues[0]).toMatchObject({ row: 2, column: 'AB', key: 'result', header: '評核結果 Result' });
+    expect(issues[0].message).toContain('第 2 列 AB 欄（評核結果 Result）');
+  });
+
+  it.each([[1, 'A'], [11, 'K'], [26, 'Z'], [27, 'AA'], [28, 'AB'], [703, 'AAA']] as const)('column %i is %s', (number, letter) => {
+    expect(letterOfColumn(number)).toBe(letter);
   });
 
   it.each([['符合', 'compliant'], ['NON_COMPLIANT', 'non_compliant'], ['', null], ['大致符合', undefined]] as const)('reads result %s', (cell, expected) => {

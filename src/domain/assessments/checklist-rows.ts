@@ -1,7 +1,8 @@
 /**
  * The campaign checklist sheet: its columns, and the row-by-row validation of a sheet filled in
  * offline. Only the result, justification and notes columns are read back; the rest are for the
- * reader. Every problem is reported with its row and column; the caller applies nothing unless the
+ * reader. Every problem is reported with its row and column (the letter and header in the uploaded
+ * sheet, so a sheet whose columns were moved names the right cell); the caller applies nothing unless the
  * whole sheet is valid.
  */
 import { checkAssessment, findEditBlock, RESULT_LABELS, RESULTS, type AssessmentResult, type CampaignStatus, type ItemState } from './campaign-rules.ts';
@@ -21,10 +22,20 @@ export const CHECKLIST_COLUMNS = [
 ] as const;
 export type ChecklistColumn = (typeof CHECKLIST_COLUMNS)[number]['key'];
 
-/** The spreadsheet letter of a column (A, B, …). */
-export function columnLetter(key: ChecklistColumn): string {
-  return String.fromCharCode(65 + CHECKLIST_COLUMNS.findIndex((column) => column.key === key));
+/** The spreadsheet letter of a 1-based column number (1 → A, 27 → AA). */
+export function letterOfColumn(number: number): string {
+  let letters = '';
+  for (let rest = number; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  return letters;
 }
+
+/** The spreadsheet letter of a column as exported (A, B, …). */
+export function columnLetter(key: ChecklistColumn): string {
+  return letterOfColumn(CHECKLIST_COLUMNS.findIndex((column) => column.key === key) + 1);
+}
+
+/** Where each column is in an uploaded sheet (its letter and header there), when reordered. */
+export type ChecklistLayout = Partial<Record<ChecklistColumn, { letter: string; header: string }>>;
 
 export interface ChecklistRow {
   /** 1-based spreadsheet row number. */
@@ -41,7 +52,12 @@ export interface CurrentItem extends ItemState {
 
 export interface ChecklistIssue {
   row: number;
+  /** The column letter in the uploaded sheet. */
   column: string;
+  /** Which checklist column the problem is in, whatever its letter. */
+  key: ChecklistColumn;
+  /** The column's header in the uploaded sheet. */
+  header: string;
   where: string;
   message: string;
   messageEn: string;
@@ -82,13 +98,18 @@ export function validateChecklistRows(
   rows: readonly ChecklistRow[],
   current: ReadonlyMap<string, CurrentItem>,
   campaignStatus: CampaignStatus,
+  layout: ChecklistLayout = {},
 ): { issues: ChecklistIssue[]; updates: ChecklistUpdate[] } {
   const issues: ChecklistIssue[] = [];
   const updates: ChecklistUpdate[] = [];
   const seen = new Map<string, number>();
   const issue = (row: number, key: ChecklistColumn, message: string, messageEn: string) => {
-    const column = columnLetter(key);
-    issues.push({ row, column, where: `row ${row} column ${column}`, message: `第 ${row} 列 ${column} 欄：${message}`, messageEn: `row ${row}, column ${column}: ${messageEn}` });
+    const column = layout[key]?.letter ?? columnLetter(key);
+    const header = layout[key]?.header ?? (CHECKLIST_COLUMNS.find((entry) => entry.key === key) as { header: string }).header;
+    issues.push({
+      row, column, key, header, where: `row ${row} column ${column}`,
+      message: `第 ${row} 列 ${column} 欄（${header}）：${message}`, messageEn: `row ${row}, column ${column} (${header}): ${messageEn}`,
+    });
   };
   for (const { row, cells } of rows) {
     const id = (cells.id ?? '').trim();

@@ -882,10 +882,10 @@ export async function importCampaignXlsx(
       id: row.item_id, revision: row.revision, result: row.result, justification: row.justification, notes: row.notes,
       reviewState: row.review_state, assessorId: row.assessor_id,
     }]));
-    const { issues, updates } = validateChecklistRows(sheet.rows, current, campaign.status);
+    const { issues, updates } = validateChecklistRows(sheet.rows, current, campaign.status, sheet.layout);
     if (issues.length > 0) {
-      const onlyStale = issues.every((issue) => issue.column === 'K' && issue.messageEn.includes('changed after export'));
-      const details = { messageEn: `the sheet has ${issues.length} problem(s); nothing was applied`, issues: issues.map((issue) => ({ where: issue.where, message: issue.message, row: issue.row, column: issue.column })) };
+      const onlyStale = issues.every((issue) => issue.key === 'revision' && issue.messageEn.includes('changed after export'));
+      const details = { messageEn: `the sheet has ${issues.length} problem(s); nothing was applied`, issues: issues.map((issue) => ({ where: issue.where, message: issue.message, row: issue.row, column: issue.column, header: issue.header })) };
       throw new AppError(onlyStale ? 'CONFLICT' : 'VALIDATION', `檢核表有 ${issues.length} 個問題，未套用任何變更：${issues.slice(0, 20).map((issue) => issue.message).join('；')}`, details);
     }
     for (const update of updates) {

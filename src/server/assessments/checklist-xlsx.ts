@@ -3,7 +3,7 @@
  * for import. The sheet "meta" (hidden) names the campaign so a sheet cannot be applied to another.
  */
 import ExcelJS from 'exceljs';
-import { CHECKLIST_COLUMNS, type ChecklistRow } from '../../domain/assessments/checklist-rows.ts';
+import { CHECKLIST_COLUMNS, letterOfColumn, type ChecklistLayout, type ChecklistRow } from '../../domain/assessments/checklist-rows.ts';
 import { RESULT_LABELS, RESULTS, type AssessmentResult } from '../../domain/assessments/campaign-rules.ts';
 import { AppError } from '../errors.ts';
 
@@ -77,7 +77,7 @@ function cellText(cell: ExcelJS.Cell): string {
 }
 
 /** Reads a checklist workbook back: its campaign id (when present) and its data rows. */
-export async function readChecklistWorkbook(buffer: Buffer | Uint8Array): Promise<{ campaignId: string | null; rows: ChecklistRow[] }> {
+export async function readChecklistWorkbook(buffer: Buffer | Uint8Array): Promise<{ campaignId: string | null; rows: ChecklistRow[]; layout: ChecklistLayout }> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(buffer) as never);
@@ -91,12 +91,15 @@ export async function readChecklistWorkbook(buffer: Buffer | Uint8Array): Promis
   // Columns are found by their header (so a reordered sheet still reads), falling back to position.
   const headerRow = sheet.getRow(1);
   const positions = new Map<string, number>();
+  // Where each column is in this sheet, so errors name the letter and header the user sees.
+  const layout: ChecklistLayout = {};
   CHECKLIST_COLUMNS.forEach((column, index) => {
     let position = index + 1;
     headerRow.eachCell((cell, number) => {
       if (cellText(cell).trim() === column.header) position = number;
     });
     positions.set(column.key, position);
+    layout[column.key] = { letter: letterOfColumn(position), header: cellText(headerRow.getCell(position)).trim() || column.header };
   });
   const rows: ChecklistRow[] = [];
   for (let number = 2; number <= sheet.rowCount; number += 1) {
@@ -115,5 +118,5 @@ export async function readChecklistWorkbook(buffer: Buffer | Uint8Array): Promis
   meta?.eachRow((row) => {
     if (cellText(row.getCell(1)) === 'campaignId') campaignId = cellText(row.getCell(2)).trim() || null;
   });
-  return { campaignId, rows };
+  return { campaignId, rows, layout };
 }
