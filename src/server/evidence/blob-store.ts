@@ -1,6 +1,6 @@
 /**
- * Content-addressed file storage behind one interface. The default keeps files on local disk under
- * <dir>/<sha[0:2]>/<sha>; an S3-compatible store implements the same four methods (see README).
+ * Content-addressed file storage behind one interface. The store shipped keeps files on local disk
+ * under <dir>/<sha[0:2]>/<sha> (`ANJIAN_BLOB_DIR`); another store would implement the same interface.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
