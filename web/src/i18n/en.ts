@@ -113,7 +113,7 @@ export const en: Strings<typeof zhTW> = {
     },
     liveClassification: 'Classification (updates as you answer)', upToDate: 'Up to date', history: 'Revisions', noChanges: 'Same as the previous revision',
     revision: 'Revision', validFrom: 'Valid from', changedFields: 'Changed fields', changeCount: '{{count}} fields', firstRevision: 'First revision',
-    validFrom: 'Holds from', validFromHint: 'The day these facts started to hold (empty: now); not after today nor before the previous revision', saved: 'Saved as revision {{revision}}', noRevision: 'No saved revision yet', currentRevision: 'Revision {{revision}}', unsaved: 'Unsaved changes',
+    holdsFrom: 'Holds from', holdsFromHint: 'The day these facts started to hold (empty: now); not after today nor before the previous revision', saved: 'Saved as revision {{revision}}', noRevision: 'No saved revision yet', currentRevision: 'Revision {{revision}}', unsaved: 'Unsaved changes',
     openWhatIf: 'What-if', discard: 'Discard changes', readOnly: 'You may view the profile but not change it (firm administrators and CISOs may).',
     noProfileYet: 'No firm profile yet: applicability and the calendar need a saved profile.',
   },

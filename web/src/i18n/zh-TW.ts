@@ -111,7 +111,7 @@ export const zhTW = {
     },
     liveClassification: '分類試算（隨填答即時更新）', upToDate: '已更新', history: '歷次版本', noChanges: '與前一版相同',
     revision: '版本', validFrom: '生效時間', changedFields: '變更欄位', changeCount: '{{count}} 個欄位', firstRevision: '首次建立',
-    validFrom: '生效日', validFromHint: '此版本內容自哪一天起成立（空白為現在）；不可晚於今日或早於前一版本', saved: '已儲存為第 {{revision}} 版', noRevision: '尚無已儲存的版本', currentRevision: '目前為第 {{revision}} 版', unsaved: '有尚未儲存的變更',
+    holdsFrom: '生效日', holdsFromHint: '此版本內容自哪一天起成立（空白為現在）；不可晚於今日或早於前一版本', saved: '已儲存為第 {{revision}} 版', noRevision: '尚無已儲存的版本', currentRevision: '目前為第 {{revision}} 版', unsaved: '有尚未儲存的變更',
     openWhatIf: '情境分析', discard: '放棄變更', readOnly: '您可以檢視基本資料，但沒有修改權限（需公司管理員或資安長）。',
     noProfileYet: '尚未填寫公司基本資料：適用性與行事曆須先儲存基本資料。',
   },

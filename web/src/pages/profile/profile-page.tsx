@@ -165,9 +165,9 @@ export default function ProfilePage() {
                 <Button disabled={!isDirty || save.isPending} onClick={() => { form.resetFields(); form.setFieldsValue(toFormValues(savedProfile)); setDraft(toProfile(form.getFieldsValue(true))); setSaveError(null); }}>
                   {t('profile.discard')}
                 </Button>
-                <Tooltip title={t('profile.validFromHint')}>
+                <Tooltip title={t('profile.holdsFromHint')}>
                   <Input type="date" style={{ width: 170 }} value={validFrom} onChange={(event) => setValidFrom(event.target.value)}
-                    aria-label={t('profile.validFrom')} prefix={t('profile.validFrom')} data-testid="profile-valid-from" />
+                    aria-label={t('profile.holdsFrom')} prefix={t('profile.holdsFrom')} data-testid="profile-valid-from" />
                 </Tooltip>
                 <Button type="primary" loading={save.isPending} disabled={!isDirty} onClick={() => save.mutate()} data-testid="profile-save">{t('common.save')}</Button>
               </>
