@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { generate } from 'otplib';
 import type { App } from '../../src/server/app.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,4 +30,42 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** Fills in and submits the login form on the page it is on. */
+export async function submitLogin(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.fill('[data-testid=login-email]', user.email);
+  await page.fill('[data-testid=login-password]', user.password);
+  await page.click('[data-testid=login-submit]');
+}
+
+/** Opens `url` and signs in there (roles without mandatory MFA land straight on the page asked for). */
+export async function signInAt(page: Page, url: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await submitLogin(page, user);
+}
+
+/** On the forced enrolment page: confirms a code for the shown secret and saves the recovery codes; returns the secret. */
+export async function completeTotpEnrolment(page: Page): Promise<string> {
+  const secret = (await page.locator('[data-testid=mfa-secret]').innerText()).trim();
+  await page.fill('[data-testid=mfa-code]', await generate({ secret }));
+  await page.click('[data-testid=enrol-submit]');
+  await page.waitForSelector('[data-testid=recovery-codes]');
+  await page.click('[data-testid=recovery-saved]');
+  return secret;
+}
+
+/** Signs in a user whose role needs MFA, enrolling TOTP through the forced enrolment page. */
+export async function signInAndEnrol(page: Page, user: { email: string; password: string }): Promise<void> {
+  await submitLogin(page, user);
+  await page.waitForURL(/\/login\/enrol/);
+  await completeTotpEnrolment(page);
+}
+
+/** Fills in and submits the forced password-change form. */
+export async function submitPasswordChange(page: Page, current: string, next: string): Promise<void> {
+  await page.fill('[data-testid=current-password]', current);
+  await page.fill('[data-testid=new-password]', next);
+  await page.fill('[data-testid=confirm-password]', next);
+  await page.click('[data-testid=password-submit]');
 }

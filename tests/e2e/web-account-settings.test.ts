@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, signInAndEnrol, submitLogin } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildProfile, buildTestApp, buildUser, openTestRuntime, type TestRuntime } from '../support/harness.ts';
 
@@ -29,23 +29,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(30_000); // two shared CPU cores: the first sign-in of a run can be slow
   return page;
-}
-
-async function fillLogin(page: Page, email: string, password: string): Promise<void> {
-  await page.fill('[data-testid=login-email]', email);
-  await page.fill('[data-testid=login-password]', password);
-  await page.click('[data-testid=login-submit]');
-}
-
-/** Signs in a user whose role needs MFA, enrolling TOTP through the forced enrolment page. */
-async function signInAndEnrol(page: Page, user: { email: string; password: string }): Promise<void> {
-  await fillLogin(page, user.email, user.password);
-  await page.waitForURL(/\/login\/enrol/);
-  const secret = (await page.locator('[data-testid=mfa-secret]').innerText()).trim();
-  await page.fill('[data-testid=mfa-code]', await generate({ secret }));
-  await page.click('[data-testid=enrol-submit]');
-  await page.waitForSelector('[data-testid=recovery-codes]');
-  await page.click('[data-testid=recovery-saved]');
 }
 
 beforeAll(async () => {
@@ -69,7 +52,7 @@ describe('帳號安全: the user’s own password and second factor', () => {
     const page = await newPage();
     await page.goto(`${base}/settings/security`);
     await page.waitForURL(/\/login/);
-    await fillLogin(page, assessor.email, assessor.password);
+    await submitLogin(page, assessor);
     await page.waitForURL(/\/settings\/security$/);
 
     // An assessor is not made to enrol, and does not get the firm's login policy in the menu.
@@ -111,10 +94,10 @@ describe('帳號安全: the user’s own password and second factor', () => {
     await page.waitForURL(/\/login/);
 
     // The old password is refused; the new one now asks for the second factor; a recovery code passes it.
-    await fillLogin(page, assessor.email, assessor.password);
+    await submitLogin(page, assessor);
     await page.waitForSelector('.ant-alert-error');
     expect(page.url()).toMatch(/\/login$|\/login\?/);
-    await fillLogin(page, assessor.email, newPassword);
+    await submitLogin(page, { email: assessor.email, password: newPassword });
     await page.waitForURL(/\/login\/mfa/);
     await page.fill('[data-testid=mfa-code]', codes[0]!.trim());
     await page.click('[data-testid=mfa-submit]');

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, signInAt } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { inTenantTransaction } from '../../src/server/context.ts';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, signIn, type TestRuntime } from '../support/harness.ts';
@@ -32,14 +32,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
-}
-
-/** Auditors need no MFA: the sign-in lands straight on the page asked for. */
-async function signInAt(page: Page, url: string, user: { email: string; password: string }): Promise<void> {
-  await page.goto(url);
-  await page.fill('[data-testid=login-email]', user.email);
-  await page.fill('[data-testid=login-password]', user.password);
-  await page.click('[data-testid=login-submit]');
 }
 
 /** A firm whose first profile revision dates from 2022-01-01, and an auditor of it. */

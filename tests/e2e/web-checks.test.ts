@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, signInWithMfa, type TestRuntime } from '../support/harness.ts';
 
@@ -88,9 +88,7 @@ describe('automated checks in the web app', () => {
 
     const page = await newPage();
     await page.goto(`${base}/checks?check=firewall`);
-    await page.fill('[data-testid=login-email]', assessor.email);
-    await page.fill('[data-testid=login-password]', assessor.password);
-    await page.click('[data-testid=login-submit]');
+    await submitLogin(page, assessor);
     await page.waitForSelector('[data-testid=check-form]');
 
     await page.setInputFiles('[data-testid=check-form] input[type=file]', exportPath);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { generate } from 'otplib';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { completeTotpEnrolment, ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin, submitPasswordChange } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { bootstrap, type BootstrapResult } from '../../src/server/bootstrap.ts';
 import { buildTestApp, openTestRuntime, type TestRuntime } from '../support/harness.ts';
@@ -43,25 +43,16 @@ describe('first login of the platform administrator', () => {
 
     await page.goto(`${base}/`);
     await page.waitForURL(/\/login/);
-    await page.fill('[data-testid=login-email]', first.admin!.email);
-    await page.fill('[data-testid=login-password]', initialPassword);
-    await page.click('[data-testid=login-submit]');
+    await submitLogin(page, { email: first.admin!.email, password: initialPassword });
 
     await page.waitForURL(/\/login\/password/);
-    await page.fill('[data-testid=current-password]', initialPassword);
-    await page.fill('[data-testid=new-password]', newPassword);
-    await page.fill('[data-testid=confirm-password]', newPassword);
-    await page.click('[data-testid=password-submit]');
+    await submitPasswordChange(page, initialPassword, newPassword);
 
     await page.waitForURL(/\/login\/enrol/).catch(async (error: unknown) => {
       await page.screenshot({ path: '/tmp/first-login-fail.png' });
       throw new Error(`${String(error)} at ${page.url()}: ${await page.locator('body').innerText()}`);
     });
-    const secret = (await page.locator('[data-testid=mfa-secret]').innerText()).trim();
-    await page.fill('[data-testid=mfa-code]', await generate({ secret }));
-    await page.click('[data-testid=enrol-submit]');
-    await page.waitForSelector('[data-testid=recovery-codes]');
-    await page.click('[data-testid=recovery-saved]');
+    const secret = await completeTotpEnrolment(page);
     await page.waitForSelector('[data-testid=side-menu]');
 
     await page.click('[data-testid=user-menu]');
@@ -69,9 +60,7 @@ describe('first login of the platform administrator', () => {
     await page.waitForURL(/\/login/);
 
     // The initial password no longer works; the new one asks for the second factor.
-    await page.fill('[data-testid=login-email]', first.admin!.email);
-    await page.fill('[data-testid=login-password]', newPassword);
-    await page.click('[data-testid=login-submit]');
+    await submitLogin(page, { email: first.admin!.email, password: newPassword });
     await page.waitForURL(/\/login\/mfa/);
     // The enrolment code is spent (no replay within its window): use the next step's code.
     await page.fill('[data-testid=mfa-code]', await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));

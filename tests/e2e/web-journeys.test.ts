@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin, submitPasswordChange } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/harness.ts';
 
@@ -24,12 +24,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.fill('[data-testid=login-email]', email);
-  await page.fill('[data-testid=login-password]', password);
-  await page.click('[data-testid=login-submit]');
 }
 
 beforeAll(async () => {
@@ -53,7 +47,7 @@ describe('web app', () => {
     const page = await newPage();
     await page.goto(`${base}/login`);
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      await signIn(page, user.email, `wrong-password-${attempt}`);
+      await submitLogin(page, { email: user.email, password: `wrong-password-${attempt}` });
       await page.waitForSelector('[data-testid=login-error], [data-testid=login-locked]');
     }
     expect(await page.locator('[data-testid=login-locked]').innerText()).toContain('鎖定');
@@ -65,13 +59,10 @@ describe('web app', () => {
     const page = await newPage();
     await page.goto(`${base}/users`);
     await page.waitForURL(/\/login/);
-    await signIn(page, admin.email, TEST_PASSWORD);
+    await submitLogin(page, { email: admin.email, password: TEST_PASSWORD });
 
     await page.waitForURL(/\/login\/password/);
-    await page.fill('[data-testid=current-password]', TEST_PASSWORD);
-    await page.fill('[data-testid=new-password]', 'short');
-    await page.fill('[data-testid=confirm-password]', 'short');
-    await page.click('[data-testid=password-submit]');
+    await submitPasswordChange(page, TEST_PASSWORD, 'short');
     expect(await page.locator('[data-testid=password-issues]').innerText()).toContain('12');
 
     await page.fill('[data-testid=new-password]', NEW_PASSWORD);
@@ -103,7 +94,7 @@ describe('web app', () => {
     const page = await newPage();
     await page.goto(`${base}/catalog/item/CSIM@112:7.1.d`);
     await page.waitForURL(/\/login/);
-    await signIn(page, assessor.email, assessor.password);
+    await submitLogin(page, assessor);
     await page.waitForSelector('[data-testid=item-page]');
     expect(decodeURIComponent(new URL(page.url()).pathname)).toBe('/catalog/item/CSIM@112:7.1.d');
     expect(await page.locator('[data-testid=item-text]').innerText()).toContain('多因子驗證');
@@ -133,7 +124,7 @@ describe('web app', () => {
     const reader = await buildUser(runtime.db, { memberships: [{ firmId, role: 'assessor' }] });
     const page = await newPage();
     await page.goto(`${base}/login`);
-    await signIn(page, reader.email, reader.password);
+    await submitLogin(page, reader);
     await page.click('[data-testid="menu-catalog/glossary"]');
     await page.waitForSelector('[data-testid=glossary-table] tbody tr');
     expect(new URL(page.url()).pathname).toBe('/catalog/glossary');
@@ -171,7 +162,7 @@ describe('web app', () => {
     const assessor = await buildUser(runtime.db, { memberships: [{ firmId: profiledFirm, role: 'assessor' }] });
     const page = await newPage();
     await page.goto(`${base}/applicability`);
-    await signIn(page, assessor.email, assessor.password);
+    await submitLogin(page, assessor);
     await page.waitForSelector('[data-testid=applicability-table] tbody tr');
     expect(await page.locator('[data-testid=classification]').innerText()).toContain('應指派');
     expect(await page.locator('[data-testid=applicability-table] [data-testid=verdict-applies]').count()).toBeGreaterThan(0);

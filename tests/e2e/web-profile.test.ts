@@ -8,9 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { generate } from 'otplib';
 import ICAL from 'ical.js';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, signInAndEnrol, submitLogin } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, type TestRuntime } from '../support/harness.ts';
 
@@ -34,19 +33,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
-}
-
-/** Signs in a user whose role needs MFA, enrolling TOTP through the enrolment page. */
-async function signInAndEnrol(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.fill('[data-testid=login-email]', user.email);
-  await page.fill('[data-testid=login-password]', user.password);
-  await page.click('[data-testid=login-submit]');
-  await page.waitForURL(/\/login\/enrol/);
-  const secret = (await page.locator('[data-testid=mfa-secret]').innerText()).trim();
-  await page.fill('[data-testid=mfa-code]', await generate({ secret }));
-  await page.click('[data-testid=enrol-submit]');
-  await page.waitForSelector('[data-testid=recovery-codes]');
-  await page.click('[data-testid=recovery-saved]');
 }
 
 beforeAll(async () => {
@@ -167,9 +153,7 @@ describe('firm profile in the web app', () => {
     const assessor = await buildUser(runtime.db, { memberships: [{ firmId, role: 'assessor' }] });
     const page = await newPage();
     await page.goto(`${base}/what-if`);
-    await page.fill('[data-testid=login-email]', assessor.email);
-    await page.fill('[data-testid=login-password]', assessor.password);
-    await page.click('[data-testid=login-submit]');
+    await submitLogin(page, assessor);
     await page.waitForSelector('[data-testid=what-if-counts]');
     expect(await page.locator('[data-testid=what-if-counts]').innerText()).toContain('新增適用 0');
 
