@@ -12,6 +12,7 @@ import {
 } from '../server/assessments/campaign-service.ts';
 import { addEvidence } from '../server/evidence/evidence-service.ts';
 import { oneOf, UsageError, type CliContext } from './cli-context.ts';
+import { todayInTaipei } from '../server/evidence/evidence-values.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CYCLES = ['monthly', 'semiannual', 'annual'] as const;
@@ -186,7 +187,7 @@ export function registerCampaignCommands(program: Command, context: CliContext):
         metadata: {
           title: options.title ?? basename(path),
           itemIds: options.item,
-          collectedOn: options.collected ?? new Date().toISOString().slice(0, 10),
+          collectedOn: options.collected ?? todayInTaipei(),
           validUntil: options.validUntil ?? null,
         },
       });

@@ -17,6 +17,7 @@ import { listObligations } from '../domain/calendar/list-obligations.ts';
 import { listInspectionPeriods } from '../domain/calendar/list-inspection-periods.ts';
 import { buildIcs } from '../domain/calendar/build-ics.ts';
 import { UsageError, type CliContext } from './cli-context.ts';
+import { todayInTaipei } from '../server/evidence/evidence-values.ts';
 
 const DOCUMENTS = ['CSIM', 'NET', 'ETECH', 'BRIEF'];
 
@@ -83,7 +84,7 @@ function selectCalendarSources(profile: FirmProfile, version: string | undefined
 const NEEDS_ANSWER = '（待確認）';
 
 function checkDate(value: string | undefined): string {
-  const date = value ?? new Date().toISOString().slice(0, 10);
+  const date = value ?? todayInTaipei();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
     throw new UsageError('--date', `日期格式須為 YYYY-MM-DD：${value}`, `expected a date YYYY-MM-DD, got ${value}`);
   }

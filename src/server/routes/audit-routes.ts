@@ -8,6 +8,7 @@ import { auditEventsToCsv, presentAuditEvent } from '../audit/audit-presenter.ts
 
 export { presentAuditEvent };
 import { firmScope } from './index.ts';
+import { todayInTaipei } from '../evidence/evidence-values.ts';
 
 const filters = z.object({
   from: z.string().max(40).optional(),
@@ -43,7 +44,7 @@ export async function registerAuditRoutes(app: App, deps: AppDeps): Promise<void
       await appendAuditEvent(tx, context, { firmId, entity: 'audit', action: 'audit.exported', detail: { format: request.query.format, count: result.events.length } });
       return result.events.map(presentAuditEvent);
     });
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = todayInTaipei();
     if (request.query.format === 'json') {
       reply.header('content-disposition', `attachment; filename="audit-${stamp}.json"`);
       return { firmId, exportedAt: new Date().toISOString(), events };

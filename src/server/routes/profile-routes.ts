@@ -11,10 +11,12 @@ import {
 import { classifyFirm } from '../../domain/firms/classify.ts';
 import { DOCUMENT_CODES } from '../../domain/catalog/schema.ts';
 import { appendAuditEvent } from '../audit/audit-log.ts';
+import { todayInTaipei } from '../evidence/evidence-values.ts';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式須為 YYYY-MM-DD');
 const params = z.object({ firmId: z.uuid() });
-const today = () => new Date().toISOString().slice(0, 10);
+// Dates are Taiwan days: at 01:00 in Taipei it is already tomorrow there.
+const today = () => todayInTaipei();
 
 export async function registerProfileRoutes(app: App, deps: AppDeps): Promise<void> {
   app.get('/api/v1/firms/:firmId/profile', {

@@ -12,7 +12,7 @@ import { useActiveFirm } from '../../auth/session.ts';
 import { ItemLink } from '../../components/catalog-bits.tsx';
 import { ErrorAlert, PageLoading } from '../../components/page-states.tsx';
 import { DuePanels } from './due-panels.tsx';
-import { todayInTaipei } from './due-lists.ts';
+import { todayInTaipei } from '../../components/taiwan-date.ts';
 
 const CYCLE_COLORS: Record<string, string> = { monthly: 'purple', quarterly: 'cyan', semiannual: 'blue', annual: 'geekblue' };
 
@@ -31,7 +31,7 @@ export default function CalendarPage() {
   const year = typeof search.year === 'number' ? search.year : new Date().getFullYear();
   const calendar = useQuery({ queryKey: ['calendar', firmId, year], queryFn: () => getFirmCalendar(firmId, year) });
   const isEnglish = i18n.language === 'en';
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInTaipei();
   const dueStyle = (due: string) => (due < today ? { color: '#8c8c8c' } : undefined);
 
   return (

@@ -4,6 +4,7 @@
  * self-inspection (campaign) for that cycle and period.
  */
 import type { CalendarPeriod, CampaignView, ObligationOccurrence } from '../../api/client.ts';
+import { todayInTaipei } from '../../components/taiwan-date.ts';
 
 export const UPCOMING_DAYS = 60;
 /** Overdue periods are looked for this far back (a year of monthly, semi-annual and annual periods). */
@@ -25,10 +26,7 @@ export interface OverduePeriod {
   campaign: CampaignView | null;
 }
 
-/** Today's date in Taiwan (UTC+8, no daylight saving), as the server counts due dates. */
-export function todayInTaipei(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+export { todayInTaipei };
 
 /** Days from `from` to `to` (both YYYY-MM-DD), counted in whole calendar days. */
 export function daysBetween(from: string, to: string): number {

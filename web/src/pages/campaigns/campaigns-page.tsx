@@ -19,6 +19,7 @@ import { CycleTag, ItemLink } from '../../components/catalog-bits.tsx';
 import { ErrorAlert, errorMessage } from '../../components/page-states.tsx';
 import { useCatalogVersions } from '../catalog/use-catalog-versions.ts';
 import { CampaignStatusTag, ProgressBars } from './campaign-bits.tsx';
+import { todayInTaipei } from '../../components/taiwan-date.ts';
 
 const CYCLES: Cycle[] = ['monthly', 'semiannual', 'annual'];
 
@@ -69,7 +70,7 @@ function CreateCampaignModal({ firmId, campaigns, onClose }: { firmId: string; c
   const document = Form.useWatch('document', form) ?? 'CSIM';
   const cycle = Form.useWatch('cycle', form) ?? 'monthly';
   const year = new Date().getFullYear();
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInTaipei();
   const thisYear = useQuery({ queryKey: ['calendar', firmId, year], queryFn: () => getFirmCalendar(firmId, year) });
   const nextYear = useQuery({ queryKey: ['calendar', firmId, year + 1], queryFn: () => getFirmCalendar(firmId, year + 1) });
   const [created, setCreated] = useState<CreatedCampaign | null>(null);

@@ -20,6 +20,7 @@ import { ItemLink, ItemText } from '../../components/catalog-bits.tsx';
 import { errorMessage } from '../../components/page-states.tsx';
 import { OwnerSelect } from '../deficiencies/deficiency-bits.tsx';
 import { RESULT_OPTIONS, ResultTag, ReviewStateTag, ValidityTag } from './campaign-bits.tsx';
+import { todayInTaipei } from '../../components/taiwan-date.ts';
 
 export interface ItemCardProps {
   firmId: string;
@@ -36,9 +37,7 @@ export interface ItemCardProps {
   onSelect: (selected: boolean) => void;
 }
 
-function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}
+const todayIso = todayInTaipei;
 
 function RaiseDeficiency({ firmId, campaignId, item }: { firmId: string; campaignId: string; item: CampaignItemView }) {
   const { t, i18n } = useTranslation();

@@ -17,6 +17,7 @@ import {
 import { useActiveFirm } from '../../auth/session.ts';
 import { ItemLink } from '../../components/catalog-bits.tsx';
 import { ErrorAlert, errorMessage } from '../../components/page-states.tsx';
+import { todayInTaipei } from '../../components/taiwan-date.ts';
 
 interface UploadValues {
   title: string;
@@ -76,7 +77,7 @@ function UploadModal({ firmId, onClose }: { firmId: string; onClose: () => void 
       okButtonProps={{ loading: upload.isPending, 'data-testid': 'evidence-upload-submit' } as ButtonProps}
       onOk={() => form.submit()}
     >
-      <Form<UploadValues> form={form} layout="vertical" initialValues={{ collectedOn: new Date().toISOString().slice(0, 10) }} onFinish={(values) => upload.mutate(values)}>
+      <Form<UploadValues> form={form} layout="vertical" initialValues={{ collectedOn: todayInTaipei() }} onFinish={(values) => upload.mutate(values)}>
         {upload.error ? <Alert type="error" showIcon title={errorMessage(upload.error, i18n.language)} style={{ marginBottom: 16 }} data-testid="evidence-upload-error" /> : null}
         <Form.Item label={t('evidence.file')} required>
           <Upload.Dragger
