@@ -342,6 +342,13 @@ function toItemView(row: ItemRow, evidence: ItemEvidenceView[], deficiency: Item
     revision: row.revision,
     evidence,
     deficiency,
+    ...toItemEvidenceFlags(evidence),
+  };
+}
+
+/** Whether an item's live evidence has expired or expires soon (one rule for the view and the counts). */
+function toItemEvidenceFlags(evidence: readonly { isDeleted: boolean; validity: string }[]): { hasExpiredEvidence: boolean; hasExpiringEvidence: boolean } {
+  return {
     hasExpiredEvidence: evidence.some((entry) => !entry.isDeleted && entry.validity === 'expired'),
     hasExpiringEvidence: evidence.some((entry) => !entry.isDeleted && entry.validity === 'expiring'),
   };
@@ -583,6 +590,32 @@ export async function getCampaign(db: Database, context: RequestContext, input: 
   authorize(context.actor, 'campaign:read', input.firmId);
   return inTenantTransaction(db, [input.firmId], async (tx) =>
     toCampaignView(await findCampaignRow(tx, input.firmId, input.campaignId), await loadItemRows(tx, input.campaignId), todayInTaipei()));
+}
+
+/**
+ * For each campaign, how many of its items lean on expired or expiring evidence — the count behind the
+ * `evidenceExpiring` item filter, for many campaigns in two queries (the dashboard's figure).
+ */
+export async function countItemsWithExpiringEvidence(
+  db: Database,
+  context: RequestContext,
+  input: { firmId: string; campaignIds: readonly string[]; today?: string },
+): Promise<Map<string, number>> {
+  authorize(context.actor, 'campaign:read', input.firmId);
+  const counts = new Map(input.campaignIds.map((id) => [id, 0]));
+  if (input.campaignIds.length === 0) return counts;
+  return inTenantTransaction(db, [input.firmId], async (tx) => {
+    const rows = (await tx.query<{ id: string; campaign_id: string }>(
+      'SELECT id, campaign_id FROM campaign_items WHERE firm_id = $1 AND campaign_id = ANY($2::uuid[])',
+      [input.firmId, [...input.campaignIds]],
+    )).rows;
+    const evidence = await loadItemEvidence(tx, rows.map((row) => row.id), input.today ?? todayInTaipei());
+    for (const row of rows) {
+      const view = toItemEvidenceFlags(evidence.get(row.id) ?? []);
+      if (view.hasExpiredEvidence || view.hasExpiringEvidence) counts.set(row.campaign_id, (counts.get(row.campaign_id) ?? 0) + 1);
+    }
+    return counts;
+  });
 }
 
 export async function listCampaignItems(

@@ -8,7 +8,7 @@ import type { RequestContext } from '../context.ts';
 import { inTenantTransaction } from '../context.ts';
 import { authorize } from '../auth/policy.ts';
 import { addDays, todayInTaipei } from '../evidence/evidence-values.ts';
-import { listCampaignItems, listCampaigns, type CampaignView } from '../assessments/campaign-service.ts';
+import { countItemsWithExpiringEvidence, listCampaigns, type CampaignView } from '../assessments/campaign-service.ts';
 import { listDeficiencies } from '../findings/deficiency-service.ts';
 import { listEvidence, EXPIRING_WITHIN_DAYS } from '../evidence/evidence-service.ts';
 import { AGE_BUCKETS, SEVERITIES, type Severity } from '../../domain/findings/deficiency-rules.ts';
@@ -160,11 +160,11 @@ export async function buildDashboard(db: Database, context: RequestContext, inpu
   const expiring = await listEvidence(db, context, { firmId: input.firmId, filter: { expiringWithinDays: EXPIRING_WITHIN_DAYS }, today });
   const expiredCount = expiring.filter((entry) => entry.validity === 'expired').length;
   // Campaigns still being worked on: how many of their items lean on expired or expiring evidence.
-  const itemsWithExpiringEvidence: Dashboard['evidence']['itemsWithExpiringEvidence'] = [];
-  for (const campaign of campaigns.filter((each) => each.status !== 'approved')) {
-    const items = await listCampaignItems(db, context, { firmId: input.firmId, campaignId: campaign.id, filter: { evidenceExpiring: true } });
-    itemsWithExpiringEvidence.push({ campaignId: campaign.id, count: items.length, rows: rowsLink(`${base}/campaigns/${campaign.id}/items`, { evidenceExpiring: true }) });
-  }
+  const openCampaignIds = campaigns.filter((each) => each.status !== 'approved').map((each) => each.id);
+  const expiringCounts = await countItemsWithExpiringEvidence(db, context, { firmId: input.firmId, campaignIds: openCampaignIds, today });
+  const itemsWithExpiringEvidence: Dashboard['evidence']['itemsWithExpiringEvidence'] = openCampaignIds.map((campaignId) => ({
+    campaignId, count: expiringCounts.get(campaignId) ?? 0, rows: rowsLink(`${base}/campaigns/${campaignId}/items`, { evidenceExpiring: true }),
+  }));
   return {
     today,
     compliance,
