@@ -104,6 +104,17 @@ describe('帳號安全: the user’s own password and second factor', () => {
     await page.waitForSelector('[data-testid=side-menu]');
     await page.goto(`${base}/settings/security`);
     await poll(() => page.locator('[data-testid=security-mfa-state]').getAttribute('data-state')).toBe('on');
+
+    // New recovery codes need a current TOTP code (the next step's: the enrolment code cannot be replayed).
+    await page.fill('[data-testid=security-recovery-regenerate-code]', '000000');
+    await page.click('[data-testid=security-recovery-regenerate]');
+    await poll(() => page.locator('[data-testid=security-mfa] .ant-alert-error').innerText()).toContain('驗證碼錯誤');
+    await page.fill('[data-testid=security-recovery-regenerate-code]', await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page.click('[data-testid=security-recovery-regenerate]');
+    await page.waitForSelector('[data-testid=security-recovery-codes]');
+    const replaced = await page.locator('[data-testid=security-recovery-code]').allInnerTexts();
+    expect(replaced).toHaveLength(10);
+    expect(replaced).not.toContain(codes[1]);
     await page.context().close();
   });
 });

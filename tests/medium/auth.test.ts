@@ -140,6 +140,47 @@ describe('multi-factor login (CSIM 7.(2) b.(e))', () => {
   });
 });
 
+describe('recovery codes', () => {
+  it('are replaced on request with a current TOTP code: the old ones stop working, the new ones sign in', async () => {
+    const ciso = await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] });
+    const enrolled = await signInWithMfa(app, ciso);
+    const url = '/api/v1/auth/mfa/recovery-codes';
+    const wrong = await app.inject({ method: 'POST', url, headers: enrolled.headers, payload: { code: '000000' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.issues[0].where).toBe('code');
+
+    const replaced = await app.inject({ method: 'POST', url, headers: enrolled.headers, payload: { code: await nextTotp(enrolled.secret) } });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    const fresh = replaced.json().recoveryCodes as string[];
+    expect(fresh).toHaveLength(10);
+    expect(new Set(fresh).size).toBe(10);
+    expect(await auditActions()).toContain('auth.mfa_recovery_codes_regenerated');
+
+    // A new code signs in, once.
+    let session = await signIn(app, ciso);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code: fresh[0] } })).json().step).toBe('ok');
+    session = await signIn(app, ciso);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: session.headers, payload: { code: fresh[0] } })).statusCode).toBe(401);
+
+    // Without MFA there is nothing to replace.
+    const assessor = await signIn(app, await buildUser(runtime.db, { memberships: [{ firmId, role: 'assessor' }] }));
+    expect((await app.inject({ method: 'POST', url, headers: assessor.headers, payload: { code: '123456' } })).statusCode).toBe(409);
+  });
+
+  it('from enrolment stop working once replaced', async () => {
+    const ciso = await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] });
+    const session = await signIn(app, ciso);
+    const started = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enrol', headers: session.headers });
+    const secret = started.json().secret as string;
+    const confirmed = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa/enrol/confirm', headers: session.headers, payload: { code: await generate({ secret }) } });
+    const [original] = confirmed.json().recoveryCodes as string[];
+    const replaced = await app.inject({ method: 'POST', url: '/api/v1/auth/mfa/recovery-codes', headers: session.headers, payload: { code: await nextTotp(secret) } });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    const again = await signIn(app, ciso);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/mfa', headers: again.headers, payload: { code: original } })).statusCode).toBe(401);
+  });
+});
+
 describe('TOTP replay', () => {
   it('refuses a code that was already accepted, at enrolment or at sign-in, within its window', async () => {
     const ciso = await buildUser(runtime.db, { memberships: [{ firmId, role: 'ciso' }] });

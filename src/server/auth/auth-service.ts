@@ -383,12 +383,39 @@ export async function confirmMfaEnrolment(deps: AuthDeps, context: RequestContex
     }
     const isValid = await acceptTotpCode(deps, tx, user, user.mfa_secret, code.replace(/\s+/g, ''));
     if (!isValid) throw new AppError('VALIDATION', '驗證碼錯誤，請確認手機時間並重試', { messageEn: 'Wrong code: check the phone clock and try again', issues: [{ where: 'code', message: '驗證碼錯誤' }] });
-    const recoveryCodes = Array.from({ length: 10 }, () => randomBytes(5).toString('hex').toUpperCase());
+    const recoveryCodes = newRecoveryCodes();
     await tx.query('UPDATE users SET mfa_enabled = true, recovery_codes = $2 WHERE id = $1', [user.id, JSON.stringify(recoveryCodes.map(hashToken))]);
     await tx.query('UPDATE sessions SET mfa_passed = true WHERE id_hash = $1', [session.sessionHash]);
     await appendAuditEvent(tx, context, { firmId: null, entity: 'user', entityId: user.id, action: 'auth.mfa_enrolled' });
     const roles = await loadRoles(tx, user.id);
     return { recoveryCodes, step: await stepFor(tx, deps, { ...user, mfa_enabled: true }, roles, true, now) };
+  });
+}
+
+/** Ten one-time recovery codes (shown once; only their hashes are stored). */
+function newRecoveryCodes(): string[] {
+  return Array.from({ length: 10 }, () => randomBytes(5).toString('hex').toUpperCase());
+}
+
+/**
+ * Replaces the signed-in user's recovery codes (all old ones stop working). Needs a current TOTP code,
+ * so a borrowed session alone cannot swap the codes for ones its holder knows.
+ */
+export async function regenerateRecoveryCodes(deps: AuthDeps, context: RequestContext, session: ResolvedSession, code: string): Promise<{ recoveryCodes: string[] }> {
+  return inPlatformTransaction(deps.db, async (tx) => {
+    const user = (await tx.query<UserRow>('SELECT * FROM users WHERE id = $1 FOR UPDATE', [session.user.id])).rows[0];
+    if (!user.mfa_enabled || !user.mfa_secret) {
+      throw new AppError('INVALID_STATE', '尚未啟用多因子驗證', { messageEn: 'Multi-factor login is not enabled' });
+    }
+    if (!(await acceptTotpCode(deps, tx, user, user.mfa_secret, code.replace(/\s+/g, '')))) {
+      throw new AppError('VALIDATION', '驗證碼錯誤，請輸入驗證器 App 目前顯示的驗證碼', {
+        messageEn: 'Wrong code: enter the code your authenticator app shows now', issues: [{ where: 'code', message: '驗證碼錯誤' }],
+      });
+    }
+    const recoveryCodes = newRecoveryCodes();
+    await tx.query('UPDATE users SET recovery_codes = $2 WHERE id = $1', [user.id, JSON.stringify(recoveryCodes.map(hashToken))]);
+    await appendAuditEvent(tx, context, { firmId: null, entity: 'user', entityId: user.id, action: 'auth.mfa_recovery_codes_regenerated' });
+    return { recoveryCodes };
   });
 }
 

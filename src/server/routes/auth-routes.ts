@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { App, AppDeps } from '../app.ts';
 import { clearSessionCookies, requestContext, sessionOf, setSessionCookies } from '../app.ts';
 import {
-  changePassword, confirmMfaEnrolment, login, logout, startMfaEnrolment, switchFirm, verifyMfa, type AuthDeps,
+  changePassword, confirmMfaEnrolment, regenerateRecoveryCodes, login, logout, startMfaEnrolment, switchFirm, verifyMfa, type AuthDeps,
 } from '../auth/auth-service.ts';
 import { permissionsFor } from '../auth/policy.ts';
 
@@ -71,6 +71,10 @@ export async function registerAuthRoutes(app: App, deps: AppDeps, authDeps: Auth
     config: { auth: 'partial' },
     schema: { tags: ['auth'], summary: '確認 TOTP 設定（回傳備用碼）', body: z.object({ code: z.string().min(6).max(12) }) },
   }, async (request) => confirmMfaEnrolment(authDeps, requestContext(request), sessionOf(request), request.body.code));
+
+  app.post('/api/v1/auth/mfa/recovery-codes', {
+    schema: { tags: ['auth'], summary: '重新產生備用碼（需目前的 TOTP 驗證碼；舊備用碼全部失效）', body: z.object({ code: z.string().min(6).max(12) }) },
+  }, async (request) => regenerateRecoveryCodes(authDeps, requestContext(request), sessionOf(request), request.body.code));
 
   app.post('/api/v1/auth/firm', {
     schema: { tags: ['auth'], summary: '切換目前公司', body: z.object({ firmId: z.uuid() }) },

@@ -162,6 +162,10 @@ export const startMfaEnrolment = () =>
 export const confirmMfaEnrolment = (code: string) =>
   request<{ recoveryCodes: string[]; step: SessionStep }>('POST', '/api/v1/auth/mfa/enrol/confirm', { body: { code } });
 
+/** New recovery codes for the signed-in user (needs a current TOTP code; the old codes stop working). */
+export const regenerateRecoveryCodes = (code: string) =>
+  request<{ recoveryCodes: string[] }>('POST', '/api/v1/auth/mfa/recovery-codes', { body: { code } });
+
 export const switchFirm = (firmId: string) => request<{ ok: true }>('POST', '/api/v1/auth/firm', { body: { firmId } });
 
 export const getMe = () => request<Me>('GET', '/api/v1/me');

@@ -235,7 +235,7 @@ export const en: Strings<typeof zhTW> = {
     mfaOptional: 'Your role does not require a second factor, but it is recommended: signing in will also ask for the code your authenticator app shows.',
     mfaRequired: 'Your role or your firm\'s login policy requires a second factor; turn it on now.',
     enrolHint: 'Scan the QR code with an authenticator app (Google Authenticator, Microsoft Authenticator) or type the secret, then enter the 6-digit code it shows.',
-    mfaEnabledHint: 'Signing in asks for your authenticator app\'s code or a recovery code.', recoveryAdminOnly: 'If you lose the phone or run out of recovery codes, ask a firm administrator to reset your second factor and enrol again.',
+    regenerateHint: 'New recovery codes replace all the old ones; enter the code your authenticator app shows now.', regenerate: 'New recovery codes', regenerateCode: 'Current 6-digit code', mfaEnabledHint: 'Signing in asks for your authenticator app\'s code or a recovery code.', recoveryAdminOnly: 'If you lose the phone or run out of recovery codes, ask a firm administrator to reset your second factor and enrol again.',
     recoverySaved: 'I have saved the recovery codes',
   },
   loginPolicy: {

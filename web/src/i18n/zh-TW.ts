@@ -233,7 +233,7 @@ export const zhTW = {
     mfaOptional: '您的角色不強制使用多因子驗證，但建議啟用：登入時除密碼外，還需輸入驗證器 App 顯示的驗證碼。',
     mfaRequired: '您的角色或公司的登入政策要求多因子驗證，請立即啟用。',
     enrolHint: '請以驗證器 App（如 Google Authenticator、Microsoft Authenticator）掃描 QR code，或手動輸入金鑰，再輸入 App 顯示的 6 位數驗證碼。',
-    mfaEnabledHint: '登入時須輸入驗證器 App 的驗證碼或一組備用碼。', recoveryAdminOnly: '遺失手機或備用碼用盡時，請洽公司管理員重設多因子驗證後重新設定。',
+    regenerateHint: '重新產生備用碼後，舊的備用碼全部失效；請輸入驗證器 App 目前顯示的驗證碼。', regenerate: '重新產生備用碼', regenerateCode: '目前的 6 位數驗證碼', mfaEnabledHint: '登入時須輸入驗證器 App 的驗證碼或一組備用碼。', recoveryAdminOnly: '遺失手機或備用碼用盡時，請洽公司管理員重設多因子驗證後重新設定。',
     recoverySaved: '我已保存備用碼',
   },
   loginPolicy: {

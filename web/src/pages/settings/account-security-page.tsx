@@ -3,10 +3,10 @@
  * second factor (TOTP) voluntarily, which otherwise only opens at the forced first-login step.
  */
 import { useState } from 'react';
-import { Button, Card, Descriptions, Space, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
-import { confirmMfaEnrolment, startMfaEnrolment } from '../../api/client.ts';
+import { confirmMfaEnrolment, regenerateRecoveryCodes, startMfaEnrolment } from '../../api/client.ts';
 import { ErrorAlert } from '../../components/page-states.tsx';
 import { meQuery, useMe } from '../../auth/session.ts';
 import { PasswordChangeForm } from '../auth/password-change-form.tsx';
@@ -64,6 +64,18 @@ function MfaCard() {
     }
   };
 
+  const regenerate = async (values: { code: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setRecoveryCodes((await regenerateRecoveryCodes(normaliseTotpCode(values.code))).recoveryCodes);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const finish = async () => {
     setRecoveryCodes(null);
     await queryClient.invalidateQueries({ queryKey: meQuery.queryKey });
@@ -82,11 +94,20 @@ function MfaCard() {
       {recoveryCodes ? (
         <RecoveryCodesStep testIdPrefix="security-" codes={recoveryCodes} savedLabel={t('security.recoverySaved')} onSaved={() => void finish()} />
       ) : isEnabled ? (
-        <Typography.Paragraph data-testid="security-mfa-enabled">
-          {t('security.mfaEnabledHint')}
-          {' '}
-          {t('security.recoveryAdminOnly')}
-        </Typography.Paragraph>
+        <>
+          <Typography.Paragraph data-testid="security-mfa-enabled">
+            {t('security.mfaEnabledHint')}
+            {' '}
+            {t('security.recoveryAdminOnly')}
+          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('security.regenerateHint')}</Typography.Paragraph>
+          <Form<{ code: string }> layout="inline" onFinish={(values) => void regenerate(values)} data-testid="security-recovery-regenerate-form">
+            <Form.Item name="code" rules={[{ required: true, message: t('security.regenerateCode') }]}>
+              <Input placeholder={t('security.regenerateCode')} inputMode="numeric" autoComplete="one-time-code" style={{ width: 180 }} data-testid="security-recovery-regenerate-code" />
+            </Form.Item>
+            <Button htmlType="submit" loading={isBusy} data-testid="security-recovery-regenerate">{t('security.regenerate')}</Button>
+          </Form>
+        </>
       ) : enrolment ? (
         <>
           <Typography.Paragraph>{t('security.enrolHint')}</Typography.Paragraph>
