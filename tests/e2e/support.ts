@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { generate } from 'otplib';
 import type { App } from '../../src/server/app.ts';
+import { buildTestApp, openTestRuntime, type TestRuntime } from '../support/harness.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Debian's Chromium; the tests never download a browser. */
@@ -30,6 +31,24 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export interface WebSuite { runtime: TestRuntime; app: App; base: string; browser: Browser }
+
+/** A fresh database, the app on loopback (serving the built web app) and Chromium, for one test file. */
+export async function openWebSuite(): Promise<WebSuite> {
+  ensureWebBuilt();
+  const runtime = await openTestRuntime();
+  const app = await buildTestApp(runtime);
+  const base = await listenOnLoopback(app);
+  return { runtime, app, base, browser: await launchChromium() };
+}
+
+/** Closes what `openWebSuite` (or a file's own set-up) opened; any part may be missing after a failed start. */
+export async function closeWebSuite(suite: Partial<WebSuite>): Promise<void> {
+  await suite.browser?.close();
+  await suite.app?.close();
+  await suite.runtime?.close();
 }
 
 /** Fills in and submits the login form on the page it is on. */

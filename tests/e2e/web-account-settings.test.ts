@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { ensureWebBuilt, listenOnLoopback, launchChromium, signInAndEnrol, submitLogin } from './support.ts';
+import { signInAndEnrol, submitLogin, closeWebSuite, openWebSuite } from './support.ts';
 import type { App } from '../../src/server/app.ts';
-import { buildFirm, buildProfile, buildTestApp, buildUser, openTestRuntime, type TestRuntime } from '../support/harness.ts';
+import { buildFirm, buildProfile, buildUser, type TestRuntime } from '../support/harness.ts';
 
 /** Polls with room for two shared CPU cores (expect.poll's own default is one second). */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
@@ -32,18 +32,10 @@ async function newPage(): Promise<Page> {
 }
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  runtime = await openTestRuntime();
-  app = await buildTestApp(runtime);
-  base = await listenOnLoopback(app);
-  browser = await launchChromium();
+  ({ runtime, app, base, browser } = await openWebSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await runtime?.close();
-});
+afterAll(() => closeWebSuite({ browser, app, runtime }));
 
 describe('帳號安全: the user’s own password and second factor', () => {
   it('an assessor changes the password, turns TOTP on, and signs in again with the new password and a recovery code', async () => {

@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuilt, listenOnLoopback, launchChromium, signInAt } from './support.ts';
+import { signInAt, closeWebSuite, openWebSuite } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { inTenantTransaction } from '../../src/server/context.ts';
-import { buildFirm, buildTestApp, buildUser, openTestRuntime, signIn, type TestRuntime } from '../support/harness.ts';
+import { buildFirm, buildUser, signIn, type TestRuntime } from '../support/harness.ts';
 
 let runtime: TestRuntime;
 let app: App;
@@ -43,18 +43,10 @@ async function buildFirmProfiledFrom2022() {
 }
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  runtime = await openTestRuntime();
-  app = await buildTestApp(runtime);
-  base = await listenOnLoopback(app);
-  browser = await launchChromium();
+  ({ runtime, app, base, browser } = await openWebSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await runtime?.close();
-});
+afterAll(() => closeWebSuite({ browser, app, runtime }));
 
 describe('applicability on past dates', () => {
   it('a date before the first profile revision shows the notice; a later date does not, and MAS is judged by the firm\'s app', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { generate } from 'otplib';
-import { completeTotpEnrolment, ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin, submitPasswordChange } from './support.ts';
+import { completeTotpEnrolment, ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin, submitPasswordChange, closeWebSuite } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { bootstrap, type BootstrapResult } from '../../src/server/bootstrap.ts';
 import { buildTestApp, openTestRuntime, type TestRuntime } from '../support/harness.ts';
@@ -27,11 +27,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await runtime?.close();
-});
+afterAll(() => closeWebSuite({ browser, app, runtime }));
 
 describe('first login of the platform administrator', () => {
   it('printed password → forced change → MFA enrolment → logout → login with TOTP', async () => {

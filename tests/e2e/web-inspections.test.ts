@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { ensureWebBuilt, listenOnLoopback, launchChromium } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, closeWebSuite } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, signInWithMfa, type Session, type TestRuntime, type TestUser } from '../support/harness.ts';
 
@@ -94,11 +94,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await runtime?.close();
-});
+afterAll(() => closeWebSuite({ browser, app, runtime }));
 
 describe('self-inspection journey', () => {
   let campaignPath = '';

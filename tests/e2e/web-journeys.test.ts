@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin, submitPasswordChange } from './support.ts';
+import { ensureWebBuilt, listenOnLoopback, launchChromium, submitLogin, submitPasswordChange, closeWebSuite } from './support.ts';
 import type { App } from '../../src/server/app.ts';
 import { buildFirm, buildTestApp, buildUser, openTestRuntime, TEST_PASSWORD, type TestRuntime } from '../support/harness.ts';
 
@@ -35,11 +35,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await runtime?.close();
-});
+afterAll(() => closeWebSuite({ browser, app, runtime }));
 
 describe('web app', () => {
   it('shows the server lockout message after three wrong passwords', async () => {

@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import ICAL from 'ical.js';
-import { ensureWebBuilt, listenOnLoopback, launchChromium, signInAndEnrol, submitLogin } from './support.ts';
+import { signInAndEnrol, submitLogin, closeWebSuite, openWebSuite } from './support.ts';
 import type { App } from '../../src/server/app.ts';
-import { buildFirm, buildTestApp, buildUser, openTestRuntime, type TestRuntime } from '../support/harness.ts';
+import { buildFirm, buildUser, type TestRuntime } from '../support/harness.ts';
 
 
 let runtime: TestRuntime;
@@ -36,18 +36,10 @@ async function newPage(): Promise<Page> {
 }
 
 beforeAll(async () => {
-  ensureWebBuilt();
-  runtime = await openTestRuntime();
-  app = await buildTestApp(runtime);
-  base = await listenOnLoopback(app);
-  browser = await launchChromium();
+  ({ runtime, app, base, browser } = await openWebSuite());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await runtime?.close();
-});
+afterAll(() => closeWebSuite({ browser, app, runtime }));
 
 describe('firm profile in the web app', () => {
   it('edits the profile with a live classification, saves a revision, then filters applicability and downloads the calendar', async () => {
