@@ -17,6 +17,7 @@ import { listInspectionPeriods } from '../../domain/calendar/list-inspection-per
 import { buildIcs, type CalendarPeriod } from '../../domain/calendar/build-ics.ts';
 import type { CatalogItem } from '../../domain/catalog/resolve.ts';
 import { getItems, listDocumentVersions, resolveVersionName } from '../catalog/catalog-service.ts';
+import { todayInTaipei } from '../evidence/evidence-values.ts';
 
 export interface StoredProfile {
   revision: number;
@@ -78,13 +79,13 @@ export async function listProfileRevisions(tx: Queryable, firmId: string): Promi
  */
 function revisionStart(validFrom: string | undefined, before: StoredProfile | null, now: Date): Date | null {
   if (validFrom === undefined) return null;
-  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const today = todayInTaipei(now);
   if (validFrom > today) {
     throw validation([{ where: 'validFrom', message: `不可晚於今日 ${today} / must not be after today` }], `生效日 ${validFrom} 不可晚於今日`);
   }
   const start = new Date(`${validFrom}T00:00:00+08:00`);
   if (before && start.getTime() < new Date(before.validFrom).getTime()) {
-    const previousDay = new Date(new Date(before.validFrom).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const previousDay = todayInTaipei(new Date(before.validFrom));
     if (previousDay !== validFrom) {
       throw validation(
         [{ where: 'validFrom', message: `不可早於前一版本（第 ${before.revision} 版）的生效日 ${previousDay} / must not be before revision ${before.revision} (${previousDay})` }],
