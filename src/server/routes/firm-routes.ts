@@ -82,43 +82,37 @@ export async function registerFirmRoutes(app: App, deps: AppDeps): Promise<void>
     });
   });
 
+  /** The firm's members with their roles there and their account state, ordered by e-mail. */
+  async function loadMemberAccounts(firmId: string) {
+    const memberships = await inTenantTransaction(deps.db, [firmId], (tx) =>
+      tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM memberships WHERE firm_id = $1', [firmId]),
+    );
+    const ids = [...new Set(memberships.rows.map((row) => row.user_id))];
+    const users = await inPlatformTransaction(deps.db, (tx) =>
+      tx.query<{ id: string; email: string; display_name: string; mfa_enabled: boolean; locked_at: Date | null; failed_attempts: number; must_change_password: boolean }>(
+        'SELECT id, email, display_name, mfa_enabled, locked_at, failed_attempts, must_change_password FROM users WHERE id = ANY($1::uuid[]) ORDER BY email', [ids]),
+    );
+    return users.rows.map((user) => ({ ...user, roles: memberships.rows.filter((row) => row.user_id === user.id).map((row) => row.role) }));
+  }
+
   // The colleagues a deficiency can be assigned to: names and roles only (no account state), so an
   // assessor who may raise or update deficiencies can pick an owner without `user:read`.
   app.get('/api/v1/firms/:firmId/members', {
     schema: { tags: ['users'], summary: '本公司成員（指派缺失負責人用）', params: z.object({ firmId: z.uuid() }) },
   }, async (request) => {
     const firmId = firmScope(request, 'deficiency:read');
-    const rows = await inTenantTransaction(deps.db, [firmId], (tx) =>
-      tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM memberships WHERE firm_id = $1', [firmId]),
-    );
-    const ids = [...new Set(rows.rows.map((row) => row.user_id))];
-    const users = await inPlatformTransaction(deps.db, (tx) =>
-      tx.query<{ id: string; email: string; display_name: string }>(
-        'SELECT id, email, display_name FROM users WHERE id = ANY($1::uuid[]) ORDER BY display_name, email', [ids]),
-    );
-    return {
-      members: users.rows.map((user) => ({
-        id: user.id, email: user.email, displayName: user.display_name,
-        roles: rows.rows.filter((row) => row.user_id === user.id).map((row) => row.role),
-      })),
-    };
+    const members = (await loadMemberAccounts(firmId))
+      .sort((a, b) => a.display_name.localeCompare(b.display_name) || a.email.localeCompare(b.email));
+    return { members: members.map((user) => ({ id: user.id, email: user.email, displayName: user.display_name, roles: user.roles })) };
   });
 
   app.get('/api/v1/firms/:firmId/users', { schema: { tags: ['users'], params: z.object({ firmId: z.uuid() }) } }, async (request) => {
     const firmId = firmScope(request, 'user:read');
-    const rows = await inTenantTransaction(deps.db, [firmId], (tx) =>
-      tx.query<{ user_id: string; role: string }>('SELECT user_id, role FROM memberships WHERE firm_id = $1', [firmId]),
-    );
-    const ids = [...new Set(rows.rows.map((row) => row.user_id))];
-    const users = await inPlatformTransaction(deps.db, (tx) =>
-      tx.query<{ id: string; email: string; display_name: string; mfa_enabled: boolean; locked_at: Date | null; failed_attempts: number; must_change_password: boolean }>(
-        'SELECT id, email, display_name, mfa_enabled, locked_at, failed_attempts, must_change_password FROM users WHERE id = ANY($1::uuid[]) ORDER BY email', [ids]),
-    );
     return {
-      users: users.rows.map((user) => ({
+      users: (await loadMemberAccounts(firmId)).map((user) => ({
         id: user.id, email: user.email, displayName: user.display_name, mfaEnabled: user.mfa_enabled,
         locked: user.locked_at !== null, failedAttempts: user.failed_attempts, mustChangePassword: user.must_change_password,
-        roles: rows.rows.filter((row) => row.user_id === user.id).map((row) => row.role),
+        roles: user.roles,
       })),
     };
   });
